@@ -1,0 +1,32 @@
+"""Plain data types shared by every layer: enums, the facts the rules read, the obligations they produce."""
+
+from vicman.domain.enums import (
+    ContactMethod,
+    CrimeKind,
+    EventType,
+    ExplicitReason,
+    ObligationState,
+    Outcome,
+    Role,
+    Status,
+)
+from vicman.domain.facts import CaseFacts, ContactFact, EventFact, ReferralFact, WaiverFact
+from vicman.domain.obligations import EnhancedReason, Obligation
+
+__all__ = [
+    "CaseFacts",
+    "ContactFact",
+    "ContactMethod",
+    "CrimeKind",
+    "EnhancedReason",
+    "EventFact",
+    "EventType",
+    "ExplicitReason",
+    "Obligation",
+    "ObligationState",
+    "Outcome",
+    "ReferralFact",
+    "Role",
+    "Status",
+    "WaiverFact",
+]

@@ -1,0 +1,72 @@
+"""What the rules engine reads: everything known about one person in one crime.
+
+Instants are timezone-aware (UTC); the engine turns them into Europe/London dates itself.
+Entries here are the effective ones: a corrected entry is replaced by its correction and a
+retracted one is left out before the facts reach the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from vicman.domain.enums import ContactMethod, EventType, Outcome, Role
+
+
+@dataclass(frozen=True, slots=True)
+class EventFact:
+    id: int
+    type: EventType
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ContactFact:
+    id: int
+    at: datetime
+    outcome: Outcome
+    method: ContactMethod
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralFact:
+    id: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverFact:
+    id: int
+    obligation_key: str
+    reason: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    crime_ref: str
+    person_ref: str
+    offence: str
+    reported_at: datetime
+    role: Role = Role.VICTIM
+    dob: date | None = None
+    explicit_reasons: frozenset[str] = frozenset()
+    vs_opt_out: bool = False
+    updates_opt_out: bool = False
+    update_every_months: int | None = None
+    update_every_days: int | None = None
+    events: tuple[EventFact, ...] = field(default=())
+    contacts: tuple[ContactFact, ...] = field(default=())
+    referrals: tuple[ReferralFact, ...] = field(default=())
+    waivers: tuple[WaiverFact, ...] = field(default=())
+
+    def known_by(self, cutoff: datetime) -> CaseFacts:
+        """The facts as they stood at `cutoff`: entries dated after it had not happened yet."""
+        return replace(
+            self,
+            events=tuple(e for e in self.events if e.at <= cutoff),
+            contacts=tuple(c for c in self.contacts if c.at <= cutoff),
+            referrals=tuple(r for r in self.referrals if r.at <= cutoff),
+            waivers=tuple(w for w in self.waivers if w.at <= cutoff),
+        )

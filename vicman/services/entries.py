@@ -1,0 +1,260 @@
+"""Recording what happened: investigation events, contacts, referrals, waivers and corrections.
+
+Every call is one transaction that writes the entry, its audit record and the re-derived
+obligations. Entries are never changed: a correction is a new entry pointing at the old one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from vicman.domain.enums import ContactMethod, EventType, Outcome
+from vicman.services import audit
+from vicman.services.context import ServiceContext
+from vicman.services.derivation import rederive_crimes, rederive_links
+from vicman.services.errors import InvalidInput, NotFound, ServiceError
+from vicman.store.facts import effective, link_for
+from vicman.store.tables import (
+    ContactEntryRow,
+    CrimePersonRow,
+    CrimeRow,
+    EventRow,
+    ObligationRow,
+    OfficerRow,
+    ReferralRow,
+    WaiverRow,
+)
+
+MAX_NOTE_CHARS = 100_000
+FUTURE_TOLERANCE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a recording call wrote, and what it changed, so a screen refreshes only that."""
+
+    kind: str
+    id: int
+    crime_ref: str
+    person_ref: str | None
+    obligations_rederived: int
+
+
+def _crime(session: Session, crime_ref: str) -> CrimeRow:
+    crime = session.scalars(select(CrimeRow).where(CrimeRow.ref == crime_ref)).first()
+    if crime is None:
+        raise NotFound(f"no crime with reference {crime_ref}")
+    return crime
+
+
+def _link(session: Session, crime_ref: str, person_ref: str) -> CrimePersonRow:
+    link = link_for(session, crime_ref, person_ref)
+    if link is None:
+        _crime(session, crime_ref)
+        raise NotFound(f"no victim {person_ref} in crime {crime_ref}")
+    return link
+
+
+def _check_moment(ctx: ServiceContext, at: datetime, field: str = "at") -> datetime:
+    if at.tzinfo is None:
+        raise InvalidInput("must include a time zone (services take aware datetimes)", field=field)
+    if at > ctx.now() + FUTURE_TOLERANCE:
+        raise InvalidInput(f"is in the future: {at.isoformat()}", field=field)
+    return at
+
+
+def _check_note(note: str | None) -> str | None:
+    if note is None:
+        return None
+    if len(note) > MAX_NOTE_CHARS:
+        raise InvalidInput(f"is {len(note):,} characters; the most a note may hold is {MAX_NOTE_CHARS:,}",
+                           field="note")
+    if "\x00" in note:
+        raise InvalidInput("contains a NUL character", field="note")
+    return note
+
+
+def _enum(kind: Any, value: str, field: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        raise InvalidInput(f"must be one of {', '.join(kind)}, not {value!r}", field=field) from None
+
+
+def record_event(ctx: ServiceContext, crime_ref: str, event_type: str, at: datetime,
+                 note: str | None = None) -> Recorded:
+    kind = _enum(EventType, event_type, "type")
+    _check_moment(ctx, at)
+    note = _check_note(note)
+    with ctx.db.transaction() as session:
+        crime = _crime(session, crime_ref)
+        row = EventRow(crime_id=crime.id, type=kind.value, at=at, note=note, recorded_at=ctx.now(),
+                       recorded_by=ctx.actor.user, retracted=False)
+        session.add(row)
+        session.flush()
+        _refresh_closed(session, crime)
+        audit.record(ctx, session, audit.COLLECT, "event", row.id, {"crime": crime_ref, "type": kind.value})
+        derived = rederive_crimes(ctx, session, [crime.id])
+        return Recorded("event", row.id, crime_ref, None, derived)
+
+
+def record_contact(
+    ctx: ServiceContext, crime_ref: str, person_ref: str, at: datetime, method: str, outcome: str,
+    note: str | None = None, on_behalf_of: str | None = None,
+) -> Recorded:
+    method_value = _enum(ContactMethod, method, "method")
+    outcome_value = _enum(Outcome, outcome, "outcome")
+    _check_moment(ctx, at)
+    note = _check_note(note)
+    with ctx.db.transaction() as session:
+        link = _link(session, crime_ref, person_ref)
+        officer_id = _officer_id(session, on_behalf_of) if on_behalf_of else None
+        row = ContactEntryRow(link_id=link.id, at=at, method=method_value.value, outcome=outcome_value.value,
+                              note=note, on_behalf_of_id=officer_id, recorded_at=ctx.now(),
+                              recorded_by=ctx.actor.user, retracted=False)
+        session.add(row)
+        session.flush()
+        audit.record(ctx, session, audit.COLLECT, "contact", row.id,
+                     {"crime": crime_ref, "person": person_ref, "outcome": outcome_value.value})
+        derived = rederive_links(ctx, session, [link.id])
+        return Recorded("contact", row.id, crime_ref, person_ref, derived)
+
+
+def record_referral(ctx: ServiceContext, crime_ref: str, person_ref: str, at: datetime,
+                    service: str = "Victim Support", consent: str = "opt_out", note: str | None = None) -> Recorded:
+    _check_moment(ctx, at)
+    note = _check_note(note)
+    with ctx.db.transaction() as session:
+        link = _link(session, crime_ref, person_ref)
+        standing = session.execute(effective(ReferralRow).where(ReferralRow.link_id == link.id).limit(1)).first()
+        if standing is not None:
+            raise ServiceError(f"victim {person_ref} has already been referred for crime {crime_ref}")
+        row = ReferralRow(link_id=link.id, at=at, service=service, consent=consent, note=note,
+                          recorded_at=ctx.now(), recorded_by=ctx.actor.user, retracted=False)
+        session.add(row)
+        session.flush()
+        audit.record(ctx, session, audit.DISCLOSE, "referral", row.id,
+                     {"crime": crime_ref, "person": person_ref, "recipient": service})
+        derived = rederive_links(ctx, session, [link.id])
+        return Recorded("referral", row.id, crime_ref, person_ref, derived)
+
+
+def waive(ctx: ServiceContext, crime_ref: str, person_ref: str, obligation_key: str, reason: str,
+          at: datetime | None = None) -> Recorded:
+    """Waive one duty with a reason. `obligation_key` is the duty's key, or a rule id if only one is pending."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("a waiver needs a reason", field="reason")
+    _check_note(reason)
+    moment = _check_moment(ctx, at or ctx.now())
+    with ctx.db.transaction() as session:
+        link = _link(session, crime_ref, person_ref)
+        duty = _pending_duty(session, link.id, obligation_key)
+        row = WaiverRow(link_id=link.id, obligation_key=duty.key, rule=duty.rule, reason=reason, at=moment,
+                        recorded_at=ctx.now(), recorded_by=ctx.actor.user, retracted=False)
+        session.add(row)
+        session.flush()
+        audit.record(ctx, session, audit.COLLECT, "waiver", row.id,
+                     {"crime": crime_ref, "person": person_ref, "duty": duty.key})
+        derived = rederive_links(ctx, session, [link.id])
+        return Recorded("waiver", row.id, crime_ref, person_ref, derived)
+
+
+def _pending_duty(session: Session, link_id: int, key_or_rule: str) -> ObligationRow:
+    duties = list(session.scalars(select(ObligationRow).where(
+        ObligationRow.link_id == link_id, ObligationRow.state == "pending",
+        (ObligationRow.key == key_or_rule) | (ObligationRow.rule == key_or_rule))))
+    if not duties:
+        raise NotFound(f"no pending duty {key_or_rule} for this victim")
+    if len(duties) > 1:
+        keys = ", ".join(d.key for d in duties)
+        raise InvalidInput(f"{key_or_rule} matches several pending duties ({keys}); name one", field="duty")
+    return duties[0]
+
+
+def _refresh_closed(session: Session, crime: CrimeRow) -> None:
+    """A crime is closed from its earliest standing `case_closed` event; retracting that reopens it."""
+    session.flush()
+    closed = effective(EventRow).where(EventRow.crime_id == crime.id, EventRow.type == EventType.CASE_CLOSED.value)
+    crime.closed_at = session.scalar(select(func.min(closed.subquery().c.at)))
+
+
+def _officer_id(session: Session, staff_no: str) -> int:
+    found = session.scalar(select(OfficerRow.id).where(OfficerRow.staff_no == staff_no))
+    if found is None:
+        raise NotFound(f"no officer with staff number {staff_no}")
+    return found
+
+
+# --- corrections --------------------------------------------------------------------------------
+
+_CORRECTABLE: dict[str, Any] = {
+    "contact": ContactEntryRow,
+    "event": EventRow,
+    "referral": ReferralRow,
+    "waiver": WaiverRow,
+}
+_COPIED = {
+    "contact": ("link_id", "at", "method", "outcome", "note", "on_behalf_of_id"),
+    "event": ("crime_id", "type", "at", "note"),
+    "referral": ("link_id", "at", "service", "consent", "note"),
+    "waiver": ("link_id", "obligation_key", "rule", "reason", "at"),
+}
+
+
+def correct_entry(ctx: ServiceContext, kind: str, entry_id: int, reason: str, *, retract: bool = False,
+                  **changes: Any) -> Recorded:
+    """Add a correction of an entry: the same entry with `changes`, or a retraction.
+
+    The original stays in the record, marked as corrected and linked to its correction.
+    """
+    table = _CORRECTABLE.get(kind)
+    if table is None:
+        raise InvalidInput(f"must be one of {', '.join(_CORRECTABLE)}", field="kind")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("a correction needs a reason", field="reason")
+    unknown = set(changes) - set(_COPIED[kind])
+    if unknown:
+        raise InvalidInput(f"cannot be corrected on a {kind}: {', '.join(sorted(unknown))}", field="changes")
+    if "at" in changes:
+        _check_moment(ctx, changes["at"])
+    if "note" in changes:
+        _check_note(changes["note"])
+    if kind == "contact":
+        for field, enum in (("method", ContactMethod), ("outcome", Outcome)):
+            if field in changes:
+                changes[field] = _enum(enum, changes[field], field).value
+    if kind == "event" and "type" in changes:
+        changes["type"] = _enum(EventType, changes["type"], "type").value
+    with ctx.db.transaction() as session:
+        original = session.get(table, entry_id)
+        if original is None:
+            raise NotFound(f"no {kind} entry {entry_id}")
+        newer = session.scalar(select(table.id).where(table.corrects_id == entry_id))
+        if newer is not None:
+            raise ServiceError(f"{kind} entry {entry_id} has already been corrected by entry {newer}; "
+                               "correct that one instead")
+        values = {field: getattr(original, field) for field in _COPIED[kind]} | changes
+        row = table(**values, corrects_id=entry_id, retracted=retract, correction_reason=reason,
+                    recorded_at=ctx.now(), recorded_by=ctx.actor.user)
+        session.add(row)
+        session.flush()
+        audit.record(ctx, session, audit.ALTER, kind, row.id,
+                     {"corrects": entry_id, "retract": retract, "fields": sorted(changes)})
+        if kind == "event":
+            crime = session.get(CrimeRow, original.crime_id)
+            assert crime is not None
+            _refresh_closed(session, crime)
+            derived = rederive_crimes(ctx, session, [crime.id])
+            return Recorded("event", row.id, crime.ref, None, derived)
+        link = session.get(CrimePersonRow, original.link_id)
+        assert link is not None
+        derived = rederive_links(ctx, session, [link.id])
+        crime_ref = session.scalar(select(CrimeRow.ref).where(CrimeRow.id == link.crime_id)) or ""
+        return Recorded(kind, row.id, crime_ref, None, derived)

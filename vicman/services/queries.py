@@ -1,0 +1,227 @@
+"""Reading: obligations as of a date, worklists, and search."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from vicman.domain.enums import ObligationState, Status
+from vicman.domain.obligations import Obligation
+from vicman.rules import derive_obligations
+from vicman.services import audit
+from vicman.services.context import ServiceContext
+from vicman.services.errors import InvalidInput, NotFound
+from vicman.services.parsing import phone_key, ref_key
+from vicman.services.views import DutyRow, ObligationView, SearchHit
+from vicman.store.facts import CHUNK, effective, load_link_facts
+from vicman.store.tables import (
+    ContactEntryRow,
+    CrimePersonRow,
+    CrimeRow,
+    ObligationRow,
+    OfficerRow,
+    PersonRow,
+)
+
+
+def obligations_as_of(
+    ctx: ServiceContext, as_of: date, crime_ref: str | None = None, victim_ref: str | None = None
+) -> list[ObligationView]:
+    """Every duty as it stood at the end of `as_of`, derived afresh from the facts known then."""
+    return list(iter_obligations_as_of(ctx, as_of, crime_ref, victim_ref))
+
+
+def iter_obligations_as_of(
+    ctx: ServiceContext, as_of: date, crime_ref: str | None = None, victim_ref: str | None = None
+) -> Iterator[ObligationView]:
+    titles = ctx.code.rule_titles()
+    with ctx.db.read() as session:
+        query = (select(CrimePersonRow.id)
+                 .join(CrimeRow, CrimeRow.id == CrimePersonRow.crime_id)
+                 .join(PersonRow, PersonRow.id == CrimePersonRow.person_id)
+                 .order_by(CrimeRow.ref, PersonRow.ref))
+        if crime_ref:
+            query = query.where(CrimeRow.ref == crime_ref)
+        if victim_ref:
+            query = query.where(PersonRow.ref == victim_ref)
+        link_ids = list(session.scalars(query))
+        if not link_ids and (crime_ref or victim_ref):
+            _explain_empty(session, crime_ref, victim_ref)
+        order = {link_id: i for i, link_id in enumerate(link_ids)}
+        for start in range(0, len(link_ids), CHUNK):
+            links = sorted(load_link_facts(session, link_ids[start:start + CHUNK]), key=lambda x: order[x.link_id])
+            for link in links:
+                duties = derive_obligations(link.facts, ctx.code, ctx.calendar, as_of=as_of)
+                for duty in sorted(duties, key=lambda d: (d.trigger_at, d.due, d.rule, d.key)):
+                    yield _view(duty, as_of, titles)
+
+
+def _explain_empty(session: Session, crime_ref: str | None, victim_ref: str | None) -> None:
+    if crime_ref and session.scalar(select(CrimeRow.id).where(CrimeRow.ref == crime_ref)) is None:
+        raise NotFound(f"no crime with reference {crime_ref}")
+    if victim_ref and session.scalar(select(PersonRow.id).where(PersonRow.ref == victim_ref)) is None:
+        raise NotFound(f"no victim with reference {victim_ref}")
+
+
+def _view(duty: Obligation, as_of: date, titles: dict[str, str]) -> ObligationView:
+    return ObligationView(
+        crime_ref=duty.crime_ref,
+        victim_ref=duty.person_ref,
+        rule=duty.rule,
+        title=titles.get(duty.rule, duty.rule),
+        key=duty.key,
+        edition=duty.edition,
+        enhanced=duty.enhanced,
+        enhanced_reasons=tuple(r.text for r in duty.enhanced_reasons),
+        trigger_at=duty.trigger_at,
+        due=duty.due,
+        status=duty.status(as_of),
+        late=duty.late,
+        met_at=duty.met_at,
+        met_by=f"{duty.met_by_kind}:{duty.met_by_id}" if duty.met_by_kind else None,
+        consent=duty.consent,
+        waiver_reason=duty.waiver_reason,
+    )
+
+
+# --- worklists ----------------------------------------------------------------------------------
+
+
+def _duty_query(as_of: date) -> Select:
+    last_contact = (
+        select(func.max(ContactEntryRow.at))
+        .where(ContactEntryRow.link_id == ObligationRow.link_id)
+        .correlate(ObligationRow)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            ObligationRow.id, CrimeRow.ref, PersonRow.ref, PersonRow.name, ObligationRow.rule, ObligationRow.key,
+            ObligationRow.due, ObligationRow.enhanced, ObligationRow.division, OfficerRow.staff_no, OfficerRow.name,
+            PersonRow.language, PersonRow.interpreter_needed, PersonRow.preferred_method, PersonRow.phone,
+            last_contact,
+        )
+        .join(CrimeRow, CrimeRow.id == ObligationRow.crime_id)
+        .join(PersonRow, PersonRow.id == ObligationRow.person_id)
+        .outerjoin(OfficerRow, OfficerRow.id == ObligationRow.oic_id)
+        .where(ObligationRow.state == ObligationState.PENDING.value)
+    )
+
+
+def _duty_rows(ctx: ServiceContext, session: Session, query: Select, as_of: date) -> list[DutyRow]:
+    titles = ctx.code.rule_titles()
+    rows = []
+    for (oid, crime_ref, victim_ref, name, rule, key, due, enhanced, division, staff_no, oic_name, language,
+         interpreter, method, phone, last_contact) in session.execute(query):
+        rows.append(DutyRow(
+            obligation_id=oid, crime_ref=crime_ref, victim_ref=victim_ref, victim_name=name, rule=rule,
+            title=titles.get(rule, rule), key=key, due=due,
+            status=Status.OVERDUE if due < as_of else Status.OPEN, enhanced=enhanced, division=division,
+            oic_staff_no=staff_no, oic_name=oic_name, language=language, interpreter_needed=interpreter,
+            preferred_method=method, phone=phone,
+            last_contact_at=last_contact if last_contact is None or last_contact.tzinfo else _utc(last_contact),
+        ))
+    return rows
+
+
+def _utc(value):  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC)
+
+
+def overdue_worklist(
+    ctx: ServiceContext, division: str, as_of: date | None = None, limit: int = 200, offset: int = 0,
+    include_due_soon: bool = False,
+) -> list[DutyRow]:
+    """A division's overdue duties, oldest due first; with `include_due_soon`, also those due today or next."""
+    as_of = as_of or ctx.today()
+    until = ctx.calendar.next_working_day(as_of) if include_due_soon else as_of - _one_day()
+    query = (_duty_query(as_of)
+             .where(ObligationRow.division == division, ObligationRow.due <= until)
+             .order_by(ObligationRow.due, ObligationRow.id).limit(limit).offset(offset))
+    with ctx.db.read() as session:
+        return _duty_rows(ctx, session, query, as_of)
+
+
+def officer_worklist(ctx: ServiceContext, staff_no: str, as_of: date | None = None, limit: int = 500) -> list[DutyRow]:
+    """Every pending duty in the officer's cases, soonest due first."""
+    as_of = as_of or ctx.today()
+    with ctx.db.read() as session:
+        officer_id = session.scalar(select(OfficerRow.id).where(OfficerRow.staff_no == staff_no))
+        if officer_id is None:
+            raise NotFound(f"no officer with staff number {staff_no}")
+        query = (_duty_query(as_of).where(ObligationRow.oic_id == officer_id)
+                 .order_by(ObligationRow.due, ObligationRow.id).limit(limit))
+        return _duty_rows(ctx, session, query, as_of)
+
+
+def _one_day():  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    return timedelta(days=1)
+
+
+# --- search -------------------------------------------------------------------------------------
+
+
+def search(ctx: ServiceContext, text: str, limit: int = 50) -> list[SearchHit]:
+    """People by surname prefix, victim or crime reference prefix, or phone number."""
+    term = text.strip()
+    if len(term) < 2:
+        raise InvalidInput("type at least two characters to search", field="search")
+    if len(term) > 100:
+        raise InvalidInput("is too long to be a name, reference or phone number", field="search")
+    hits: dict[int, str] = {}
+    with ctx.db.read() as session:
+        surname = term.split()[-1].casefold()
+        for person_id in session.scalars(_prefix(PersonRow.id, PersonRow.surname_key, surname, limit)):
+            hits.setdefault(person_id, "name")
+        key = ref_key(term)
+        for person_id in session.scalars(_prefix(PersonRow.id, PersonRow.ref_key, key, limit)):
+            hits.setdefault(person_id, "victim reference")
+        crime_people = (select(CrimePersonRow.person_id).join(CrimeRow, CrimeRow.id == CrimePersonRow.crime_id)
+                        .where(CrimeRow.ref_key >= key, CrimeRow.ref_key < key + "\uffff")
+                        .order_by(CrimeRow.ref_key).limit(limit))
+        for person_id in session.scalars(crime_people):
+            hits.setdefault(person_id, "crime reference")
+        digits = phone_key(term)
+        if len(digits) >= 5:
+            for person_id in session.scalars(_prefix(PersonRow.id, PersonRow.phone_key, digits, limit)):
+                hits.setdefault(person_id, "phone")
+        ids = list(hits)[:limit]
+        people = {p.id: p for p in session.scalars(select(PersonRow).where(PersonRow.id.in_(ids)))}
+        crimes: dict[int, list[str]] = {}
+        for person_id, crime_ref in session.execute(
+            select(CrimePersonRow.person_id, CrimeRow.ref).join(CrimeRow, CrimeRow.id == CrimePersonRow.crime_id)
+            .where(CrimePersonRow.person_id.in_(ids)).order_by(CrimeRow.ref)
+        ):
+            crimes.setdefault(person_id, []).append(crime_ref)
+        audit.record(ctx, session, audit.CONSULT, "search", term[:100], {"hits": len(ids)}) if False else None
+    return [
+        SearchHit(people[i].ref, people[i].name, people[i].dob, people[i].phone, tuple(crimes.get(i, ())), hits[i])
+        for i in ids if i in people
+    ]
+
+
+def _prefix(column, key_column, prefix: str, limit: int):  # type: ignore[no-untyped-def]
+    return (select(column).where(key_column >= prefix, key_column < prefix + "\uffff")
+            .order_by(key_column).limit(limit))
+
+
+def count_pending(ctx: ServiceContext, as_of: date, division: str | None = None) -> dict[str, int]:
+    with ctx.db.read() as session:
+        base = select(func.count()).select_from(ObligationRow).where(ObligationRow.state == "pending")
+        if division:
+            base = base.where(ObligationRow.division == division)
+        overdue = session.scalar(base.where(ObligationRow.due < as_of)) or 0
+        due_today = session.scalar(base.where(ObligationRow.due == as_of)) or 0
+        return {"overdue": overdue, "due_today": due_today}
+
+
+__all__ = ["and_", "effective", "or_"]

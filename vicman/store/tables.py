@@ -1,0 +1,259 @@
+"""The schema: SQLAlchemy 2.x typed mappings. Row classes are named `…Row`.
+
+Contact entries, events, referrals, waivers, detail changes and audit records are append-only:
+a correction is a new row whose `corrects_id` points at the row it replaces.
+Obligations are derived data, rebuilt from the facts whenever they change.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from vicman.store.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class OfficerRow(Base):
+    __tablename__ = "officer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_no: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    division: Mapped[str] = mapped_column(String(64))
+    team: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CrimeRow(Base):
+    __tablename__ = "crime"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(64), unique=True)
+    ref_key: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(8), default="crime")
+    offence: Mapped[str] = mapped_column(String(300))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    division: Mapped[str] = mapped_column(String(64), index=True)
+    oic_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id"), index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PersonRow(Base):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(64), unique=True)
+    ref_key: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    surname_key: Mapped[str] = mapped_column(String(200), index=True)
+    dob: Mapped[date | None] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    phone_key: Mapped[str | None] = mapped_column(String(40), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    address: Mapped[str | None] = mapped_column(Text)
+    preferred_method: Mapped[str | None] = mapped_column(String(8))
+    language: Mapped[str | None] = mapped_column(String(64))
+    interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False)
+    ethnicity: Mapped[str | None] = mapped_column(String(64))
+    safe_times: Mapped[str | None] = mapped_column(String(200))
+    may_leave_messages: Mapped[bool | None] = mapped_column(Boolean)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CrimePersonRow(Base):
+    """A person linked to a crime in a role, with what is specific to that case."""
+
+    __tablename__ = "crime_person"
+    __table_args__ = (UniqueConstraint("crime_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crime_id: Mapped[int] = mapped_column(ForeignKey("crime.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    role: Mapped[str] = mapped_column(String(24), default="victim")
+    enhanced_reasons: Mapped[str] = mapped_column(String(200), default="")
+    vs_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    updates_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    update_every_months: Mapped[int | None] = mapped_column(Integer)
+    update_every_days: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EventRow(Base):
+    __tablename__ = "event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crime_id: Mapped[int] = mapped_column(ForeignKey("crime.id"), index=True)
+    type: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"), unique=True)
+    retracted: Mapped[bool] = mapped_column(Boolean, default=False)
+    correction_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ContactEntryRow(Base):
+    __tablename__ = "contact_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("crime_person.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    method: Mapped[str] = mapped_column(String(8))
+    outcome: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("contact_entry.id"), unique=True)
+    retracted: Mapped[bool] = mapped_column(Boolean, default=False)
+    correction_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ReferralRow(Base):
+    __tablename__ = "referral"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("crime_person.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    service: Mapped[str] = mapped_column(String(100), default="Victim Support")
+    consent: Mapped[str] = mapped_column(String(16), default="opt_out")
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"), unique=True)
+    retracted: Mapped[bool] = mapped_column(Boolean, default=False)
+    correction_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class WaiverRow(Base):
+    __tablename__ = "waiver"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("crime_person.id"), index=True)
+    obligation_key: Mapped[str] = mapped_column(String(40))
+    rule: Mapped[str] = mapped_column(String(48))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("waiver.id"), unique=True)
+    retracted: Mapped[bool] = mapped_column(Boolean, default=False)
+    correction_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ObligationRow(Base):
+    """A derived duty. Rebuilt for a crime and person whenever their facts change."""
+
+    __tablename__ = "obligation"
+    __table_args__ = (
+        UniqueConstraint("link_id", "key"),
+        Index("ix_obligation_division_state_due", "division", "state", "due"),
+        Index("ix_obligation_oic_state_due", "oic_id", "state", "due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("crime_person.id"))
+    crime_id: Mapped[int] = mapped_column(ForeignKey("crime.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(48))
+    key: Mapped[str] = mapped_column(String(40))
+    edition: Mapped[str] = mapped_column(String(8))
+    enhanced: Mapped[bool] = mapped_column(Boolean)
+    enhanced_reasons: Mapped[str] = mapped_column(String(400), default="")
+    trigger_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    trigger_date: Mapped[date] = mapped_column(Date)
+    due: Mapped[date] = mapped_column(Date)
+    consent: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(8))
+    met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    met_by_kind: Mapped[str | None] = mapped_column(String(16))
+    met_by_id: Mapped[int | None] = mapped_column(Integer)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    waiver_reason: Mapped[str | None] = mapped_column(Text)
+    waived_by: Mapped[str | None] = mapped_column(String(64))
+    waived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    division: Mapped[str] = mapped_column(String(64))
+    oic_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class DetailChangeRow(Base):
+    """One field of a person, crime or link changed: before and after, who and when."""
+
+    __tablename__ = "detail_change"
+    __table_args__ = (Index("ix_detail_change_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    object_type: Mapped[str] = mapped_column(String(24))
+    object_id: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(48))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    by: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(64), default="edit")
+
+
+class AuditRow(Base):
+    __tablename__ = "audit"
+    __table_args__ = (Index("ix_audit_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ts: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    workstation: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(24))
+    object_type: Mapped[str] = mapped_column(String(24))
+    object_id: Mapped[str] = mapped_column(String(128))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class ClosureDayRow(Base):
+    """A day the force treats as non-working on top of the bank holidays."""
+
+    __tablename__ = "closure_day"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    reason: Mapped[str] = mapped_column(String(200))
+
+
+class SettingRow(Base):
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+APPEND_ONLY_TABLES = ("contact_entry", "event", "referral", "waiver", "detail_change", "audit")
