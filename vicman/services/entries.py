@@ -30,7 +30,7 @@ from vicman.store.tables import (
     WaiverRow,
 )
 
-MAX_NOTE_CHARS = 100_000
+MAX_NOTE_CHARS = 200_000
 FUTURE_TOLERANCE = timedelta(minutes=10)
 
 
