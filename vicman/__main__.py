@@ -8,7 +8,12 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     from vicman.cli.main import main as cli_main
 
-    return cli_main(argv)
+    try:
+        return cli_main(argv)
+    except BrokenPipeError:
+        # The reader went away (`vicman obligations --json | head`): not an error worth a traceback.
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

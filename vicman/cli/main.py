@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any, TextIO
 
 from vicman import __version__
-from vicman.cli.output import local_iso, print_json, print_table, uk_date, uk_datetime
+from vicman.cli.output import local_iso, print_json, print_table, stream_json_array, uk_date, uk_datetime
 from vicman.domain.enums import ContactMethod, EventType, Outcome
 from vicman.rules.code import CodeDataError
 from vicman.services import entries, importing, queries
@@ -48,11 +48,17 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    db_option = argparse.ArgumentParser(add_help=False)
-    db_option.add_argument("--db", default=argparse.SUPPRESS,
-                           help="database file or SQLAlchemy URL (default: $VICMAN_DB, else the per-user file)")
-    parser = _Parser(prog="vicman", description="Victims' Code re-contact manager. With no command, opens the app.",
-                     parents=[db_option])
+    db_option = _Parser(add_help=False)
+    db_option.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        help="database file or SQLAlchemy URL (default: $VICMAN_DB, else the per-user file)",
+    )
+    parser = _Parser(
+        prog="vicman",
+        description="Victims' Code re-contact manager. With no command, opens the app.",
+        parents=[db_option],
+    )
     parser.add_argument("--version", action="version", version=f"vicman {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -69,8 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     event_actions = event.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
     event_add = event_actions.add_parser("add", parents=[db_option], help="record an event in a crime")
     event_add.add_argument("crime_ref")
-    event_add.add_argument("type", choices=[e.value for e in EventType], metavar="TYPE",
-                           help="one of: " + ", ".join(e.value for e in EventType))
+    event_add.add_argument(
+        "type",
+        choices=[e.value for e in EventType],
+        metavar="TYPE",
+        help="one of: " + ", ".join(e.value for e in EventType),
+    )
     event_add.add_argument("--at", required=True, type=_datetime_arg("--at"), help="when (naive = UK local time)")
     event_add.add_argument("--note")
 
@@ -99,8 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     waive.add_argument("duty", help="the duty's rule id (e.g. inform_arrest) or key (e.g. update:2)")
     waive.add_argument("--reason", required=True)
 
-    correct = commands.add_parser("correct", parents=[db_option],
-                                  help="correct an entry (the original stays, marked and linked)")
+    correct = commands.add_parser(
+        "correct", parents=[db_option], help="correct an entry (the original stays, marked and linked)"
+    )
     correct.add_argument("kind", choices=["contact", "event", "referral", "waiver"])
     correct.add_argument("entry_id", type=int)
     correct.add_argument("--reason", required=True)
@@ -199,8 +210,16 @@ def _event(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _contact(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> int:
-    recorded = entries.record_contact(ctx, args.crime_ref, args.victim_ref, args.at, args.method, args.outcome,
-                                      note=args.note, on_behalf_of=args.on_behalf_of)
+    recorded = entries.record_contact(
+        ctx,
+        args.crime_ref,
+        args.victim_ref,
+        args.at,
+        args.method,
+        args.outcome,
+        note=args.note,
+        on_behalf_of=args.on_behalf_of,
+    )
     out.write(f"Logged {args.outcome} {args.method} contact with {args.victim_ref} as entry {recorded.id}.\n")
     return 0
 
@@ -218,8 +237,17 @@ def _waive(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _correct(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> int:
-    changes = {k: v for k, v in (("at", args.at), ("method", args.method), ("outcome", args.outcome),
-                                 ("type", args.event_type), ("note", args.note)) if v is not None}
+    changes = {
+        k: v
+        for k, v in (
+            ("at", args.at),
+            ("method", args.method),
+            ("outcome", args.outcome),
+            ("type", args.event_type),
+            ("note", args.note),
+        )
+        if v is not None
+    }
     if not changes and not args.retract:
         raise CliError("say what to correct (--at, --method, --outcome, --type, --note) or --retract")
     recorded = entries.correct_entry(ctx, args.kind, args.entry_id, args.reason, retract=args.retract, **changes)
@@ -231,54 +259,128 @@ def _obligations(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> 
     as_of = args.as_of or ctx.today()
     views = queries.iter_obligations_as_of(ctx, as_of, crime_ref=args.crime, victim_ref=args.victim)
     if args.json:
-        print_json([
-            {"crime_ref": v.crime_ref, "victim_ref": v.victim_ref, "rule": v.rule, "edition": v.edition,
-             "enhanced": v.enhanced, "due": v.due.isoformat(), "status": v.status.value, "late": v.late,
-             "met_at": local_iso(v.met_at)}
-            for v in views
-        ], out)
+        stream_json_array(
+            (
+                {
+                    "crime_ref": v.crime_ref,
+                    "victim_ref": v.victim_ref,
+                    "rule": v.rule,
+                    "edition": v.edition,
+                    "enhanced": v.enhanced,
+                    "due": v.due.isoformat(),
+                    "status": v.status.value,
+                    "late": v.late,
+                    "met_at": local_iso(v.met_at),
+                }
+                for v in views
+            ),
+            out,
+        )
         return 0
-    rows = [(v.crime_ref, v.victim_ref, v.title, v.edition, "yes" if v.enhanced else "", uk_date(v.due),
-             v.status.value + (" (late)" if v.late else ""), uk_datetime(v.met_at) or (v.waiver_reason or ""))
-            for v in views]
-    print_table(("Crime", "Victim", "Duty", "Code", "Enhanced", "Due", "Status", "Met / waived"), rows, out,
-                empty=f"No duties as of {uk_date(as_of)}.")
+    rows = [
+        (
+            v.crime_ref,
+            v.victim_ref,
+            v.title,
+            v.edition,
+            "yes" if v.enhanced else "",
+            uk_date(v.due),
+            v.status.value + (" (late)" if v.late else ""),
+            uk_datetime(v.met_at) or (v.waiver_reason or ""),
+        )
+        for v in views
+    ]
+    print_table(
+        ("Crime", "Victim", "Duty", "Code", "Enhanced", "Due", "Status", "Met / waived"),
+        rows,
+        out,
+        empty=f"No duties as of {uk_date(as_of)}.",
+    )
     return 0
 
 
 def _overdue(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> int:
     as_of = args.as_of or ctx.today()
     if args.officer:
-        rows = [r for r in queries.officer_worklist(ctx, args.officer, as_of=as_of, limit=args.limit)
-                if args.due_soon or r.due < as_of]
+        rows = [
+            r
+            for r in queries.officer_worklist(ctx, args.officer, as_of=as_of, limit=args.limit)
+            if args.due_soon or r.due < as_of
+        ]
     else:
-        rows = queries.overdue_worklist(ctx, args.division, as_of=as_of, limit=args.limit,
-                                        include_due_soon=args.due_soon)
+        rows = queries.overdue_worklist(
+            ctx, args.division, as_of=as_of, limit=args.limit, include_due_soon=args.due_soon
+        )
     if args.json:
-        print_json([
-            {"crime_ref": r.crime_ref, "victim_ref": r.victim_ref, "victim_name": r.victim_name, "rule": r.rule,
-             "duty": r.title, "due": r.due.isoformat(), "status": r.status.value, "enhanced": r.enhanced,
-             "division": r.division, "oic": r.oic_staff_no, "language": r.language,
-             "preferred_method": r.preferred_method, "last_contact_at": local_iso(r.last_contact_at)}
-            for r in rows
-        ], out)
+        print_json(
+            [
+                {
+                    "crime_ref": r.crime_ref,
+                    "victim_ref": r.victim_ref,
+                    "victim_name": r.victim_name,
+                    "rule": r.rule,
+                    "duty": r.title,
+                    "due": r.due.isoformat(),
+                    "status": r.status.value,
+                    "enhanced": r.enhanced,
+                    "division": r.division,
+                    "oic": r.oic_staff_no,
+                    "language": r.language,
+                    "preferred_method": r.preferred_method,
+                    "last_contact_at": local_iso(r.last_contact_at),
+                }
+                for r in rows
+            ],
+            out,
+        )
         return 0
-    print_table(("Due", "Status", "Duty", "Victim", "Crime", "Enh", "OIC", "Language", "Method", "Last contact"),
-                [(uk_date(r.due), r.status.value, r.title, r.victim_name, r.crime_ref, "E" if r.enhanced else "",
-                  r.oic_staff_no, r.language, r.preferred_method, uk_datetime(r.last_contact_at)) for r in rows],
-                out, empty="No overdue duties.")
+    print_table(
+        ("Due", "Status", "Duty", "Victim", "Crime", "Enh", "OIC", "Language", "Method", "Last contact"),
+        [
+            (
+                uk_date(r.due),
+                r.status.value,
+                r.title,
+                r.victim_name,
+                r.crime_ref,
+                "E" if r.enhanced else "",
+                r.oic_staff_no,
+                r.language,
+                r.preferred_method,
+                uk_datetime(r.last_contact_at),
+            )
+            for r in rows
+        ],
+        out,
+        empty="No overdue duties.",
+    )
     return 0
 
 
 def _search(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> int:
     hits = queries.search(ctx, args.text)
     if args.json:
-        print_json([{"victim_ref": h.person_ref, "name": h.name, "dob": h.dob.isoformat() if h.dob else None,
-                     "phone": h.phone, "crimes": list(h.crime_refs), "matched_on": h.matched_on} for h in hits], out)
+        print_json(
+            [
+                {
+                    "victim_ref": h.person_ref,
+                    "name": h.name,
+                    "dob": h.dob.isoformat() if h.dob else None,
+                    "phone": h.phone,
+                    "crimes": list(h.crime_refs),
+                    "matched_on": h.matched_on,
+                }
+                for h in hits
+            ],
+            out,
+        )
         return 0
-    print_table(("Victim", "Name", "Born", "Phone", "Crimes", "Matched on"),
-                [(h.person_ref, h.name, uk_date(h.dob), h.phone, ", ".join(h.crime_refs), h.matched_on) for h in hits],
-                out, empty="No one matches.")
+    print_table(
+        ("Victim", "Name", "Born", "Phone", "Crimes", "Matched on"),
+        [(h.person_ref, h.name, uk_date(h.dob), h.phone, ", ".join(h.crime_refs), h.matched_on) for h in hits],
+        out,
+        empty="No one matches.",
+    )
     return 0
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TextIO
 
@@ -28,7 +28,20 @@ def print_json(data: Any, out: TextIO) -> None:
     out.write("\n")
 
 
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO, empty: str = "Nothing to show.") -> None:
+def stream_json_array(items: Iterable[Any], out: TextIO) -> None:
+    """A JSON array written item by item, so a force-wide listing never sits in memory whole."""
+    out.write("[")
+    written = False
+    for item in items:
+        out.write(",\n  " if written else "\n  ")
+        out.write(json.dumps(item, ensure_ascii=False))
+        written = True
+    out.write("\n]\n" if written else "]\n")
+
+
+def print_table(
+    headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO, empty: str = "Nothing to show."
+) -> None:
     if not rows:
         out.write(empty + "\n")
         return

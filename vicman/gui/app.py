@@ -71,11 +71,7 @@ def _smoke_ms() -> int | None:
 def run(db_url: str, argv: list[str] | None = None) -> int:
     """Create the QApplication, show the main window and run the event loop."""
     existing = QApplication.instance()
-    app = (
-        existing
-        if isinstance(existing, QApplication)
-        else QApplication(list(sys.argv if argv is None else argv))
-    )
+    app = existing if isinstance(existing, QApplication) else QApplication(list(sys.argv if argv is None else argv))
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANISATION)
 

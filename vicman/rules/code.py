@@ -153,9 +153,24 @@ def _load_edition(path: Path, offence_ids: frozenset[str]) -> Edition:
 
 _EDITION_KEYS = {"edition", "eligibility", "enhanced", "updates", "rule"}
 _RULE_KEYS = {
-    "id", "title", "standard", "trigger", "events", "days_standard", "days_enhanced", "met_by",
-    "exempt", "exclude_offences", "exclude_unless", "consent", "explicit_consent_offences",
-    "explicit_consent_roles", "stop_events", "section", "confidence", "source",
+    "id",
+    "title",
+    "standard",
+    "trigger",
+    "events",
+    "days_standard",
+    "days_enhanced",
+    "met_by",
+    "exempt",
+    "exclude_offences",
+    "exclude_unless",
+    "consent",
+    "explicit_consent_offences",
+    "explicit_consent_roles",
+    "stop_events",
+    "section",
+    "confidence",
+    "source",
 }
 
 
@@ -242,7 +257,9 @@ class _Reader:
             exemptions.append(Exemption(when, effect, str(raw_exemption.get("reason", when))))
         unless = frozenset(raw.get("exclude_unless", []))
         if unless - {"enhanced"} - self.offence_ids:
-            raise self.fail(where, f"exclude_unless names unknown classes {sorted(unless - {'enhanced'} - self.offence_ids)}")
+            raise self.fail(
+                where, f"exclude_unless names unknown classes {sorted(unless - {'enhanced'} - self.offence_ids)}"
+            )
         return Rule(
             id=self._text(raw, "id", where),
             title=self._text(raw, "title", where),

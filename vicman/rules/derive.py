@@ -57,9 +57,7 @@ class _Deriver:
         self.code = code
         self.calendar = calendar
         self.offence_classes = code.offences.classify(facts.offence) if facts.offence else frozenset()
-        self.informed = sorted(
-            (c for c in facts.contacts if c.outcome is Outcome.INFORMED), key=lambda c: (c.at, c.id)
-        )
+        self.informed = sorted((c for c in facts.contacts if c.outcome is Outcome.INFORMED), key=lambda c: (c.at, c.id))
         self.waivers: dict[str, WaiverFact] = {}
         for waiver in sorted(facts.waivers, key=lambda w: (w.at, w.id)):
             self.waivers.setdefault(waiver.obligation_key, waiver)
@@ -140,7 +138,11 @@ class _Deriver:
         if meeting is not None and (waiver is None or meeting[1] <= waiver.at):
             kind, at, entry_id = meeting
             return _replace(
-                base, state=ObligationState.MET, met_at=at, met_by_kind=kind, met_by_id=entry_id,
+                base,
+                state=ObligationState.MET,
+                met_at=at,
+                met_by_kind=kind,
+                met_by_id=entry_id,
                 late=local_date(at) > due,
             )
         if waiver is not None:
@@ -148,7 +150,12 @@ class _Deriver:
         return base
 
     def _base(
-        self, edition: Edition, rule: Rule, key: str, trigger_at: datetime, due: date,
+        self,
+        edition: Edition,
+        rule: Rule,
+        key: str,
+        trigger_at: datetime,
+        due: date,
         reasons: tuple | None = None,
     ) -> Obligation:
         trigger_date = local_date(trigger_at)
@@ -180,15 +187,23 @@ class _Deriver:
 
     def _met_by_contact(self, base: Obligation, contact: ContactFact) -> Obligation:
         return _replace(
-            base, state=ObligationState.MET, met_at=contact.at, met_by_kind="contact", met_by_id=contact.id,
+            base,
+            state=ObligationState.MET,
+            met_at=contact.at,
+            met_by_kind="contact",
+            met_by_id=contact.id,
             late=local_date(contact.at) > base.due,
         )
 
     @staticmethod
     def _waived(base: Obligation, waiver: WaiverFact) -> Obligation:
         return _replace(
-            base, state=ObligationState.WAIVED, waiver_reason=waiver.reason, waived_by=waiver.by,
-            waived_at=waiver.at, waiver_id=waiver.id,
+            base,
+            state=ObligationState.WAIVED,
+            waiver_reason=waiver.reason,
+            waived_by=waiver.by,
+            waived_at=waiver.at,
+            waiver_id=waiver.id,
         )
 
     # --- conditions -----------------------------------------------------------------------

@@ -18,9 +18,7 @@ class OffenceClass:
     source: str
 
     def matches(self, offence: str) -> bool:
-        return any(p.search(offence) for p in self.patterns) and not any(
-            p.search(offence) for p in self.exclude
-        )
+        return any(p.search(offence) for p in self.patterns) and not any(p.search(offence) for p in self.exclude)
 
 
 class OffenceClassifier:

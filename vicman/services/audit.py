@@ -20,14 +20,21 @@ ERASE = "erase"
 
 
 def record(
-    ctx: ServiceContext, session: Session, action: str, object_type: str, object_id: object,
+    ctx: ServiceContext,
+    session: Session,
+    action: str,
+    object_type: str,
+    object_id: object,
     detail: dict[str, Any] | None = None,
 ) -> None:
     record_many(ctx, session, action, object_type, [(object_id, detail)])
 
 
 def record_many(
-    ctx: ServiceContext, session: Session, action: str, object_type: str,
+    ctx: ServiceContext,
+    session: Session,
+    action: str,
+    object_type: str,
     items: Iterable[tuple[object, dict[str, Any] | None]],
 ) -> None:
     now = ctx.now()

@@ -72,8 +72,7 @@ def _check_note(note: str | None) -> str | None:
     if note is None:
         return None
     if len(note) > MAX_NOTE_CHARS:
-        raise InvalidInput(f"is {len(note):,} characters; the most a note may hold is {MAX_NOTE_CHARS:,}",
-                           field="note")
+        raise InvalidInput(f"is {len(note):,} characters; the most a note may hold is {MAX_NOTE_CHARS:,}", field="note")
     if "\x00" in note:
         raise InvalidInput("contains a NUL character", field="note")
     return note
@@ -86,15 +85,23 @@ def _enum(kind: Any, value: str, field: str) -> Any:
         raise InvalidInput(f"must be one of {', '.join(kind)}, not {value!r}", field=field) from None
 
 
-def record_event(ctx: ServiceContext, crime_ref: str, event_type: str, at: datetime,
-                 note: str | None = None) -> Recorded:
+def record_event(
+    ctx: ServiceContext, crime_ref: str, event_type: str, at: datetime, note: str | None = None
+) -> Recorded:
     kind = _enum(EventType, event_type, "type")
     _check_moment(ctx, at)
     note = _check_note(note)
     with ctx.db.transaction() as session:
         crime = _crime(session, crime_ref)
-        row = EventRow(crime_id=crime.id, type=kind.value, at=at, note=note, recorded_at=ctx.now(),
-                       recorded_by=ctx.actor.user, retracted=False)
+        row = EventRow(
+            crime_id=crime.id,
+            type=kind.value,
+            at=at,
+            note=note,
+            recorded_at=ctx.now(),
+            recorded_by=ctx.actor.user,
+            retracted=False,
+        )
         session.add(row)
         session.flush()
         _refresh_closed(session, crime)
@@ -104,8 +111,14 @@ def record_event(ctx: ServiceContext, crime_ref: str, event_type: str, at: datet
 
 
 def record_contact(
-    ctx: ServiceContext, crime_ref: str, person_ref: str, at: datetime, method: str, outcome: str,
-    note: str | None = None, on_behalf_of: str | None = None,
+    ctx: ServiceContext,
+    crime_ref: str,
+    person_ref: str,
+    at: datetime,
+    method: str,
+    outcome: str,
+    note: str | None = None,
+    on_behalf_of: str | None = None,
 ) -> Recorded:
     method_value = _enum(ContactMethod, method, "method")
     outcome_value = _enum(Outcome, outcome, "outcome")
@@ -114,19 +127,40 @@ def record_contact(
     with ctx.db.transaction() as session:
         link = _link(session, crime_ref, person_ref)
         officer_id = _officer_id(session, on_behalf_of) if on_behalf_of else None
-        row = ContactEntryRow(link_id=link.id, at=at, method=method_value.value, outcome=outcome_value.value,
-                              note=note, on_behalf_of_id=officer_id, recorded_at=ctx.now(),
-                              recorded_by=ctx.actor.user, retracted=False)
+        row = ContactEntryRow(
+            link_id=link.id,
+            at=at,
+            method=method_value.value,
+            outcome=outcome_value.value,
+            note=note,
+            on_behalf_of_id=officer_id,
+            recorded_at=ctx.now(),
+            recorded_by=ctx.actor.user,
+            retracted=False,
+        )
         session.add(row)
         session.flush()
-        audit.record(ctx, session, audit.COLLECT, "contact", row.id,
-                     {"crime": crime_ref, "person": person_ref, "outcome": outcome_value.value})
+        audit.record(
+            ctx,
+            session,
+            audit.COLLECT,
+            "contact",
+            row.id,
+            {"crime": crime_ref, "person": person_ref, "outcome": outcome_value.value},
+        )
         derived = rederive_links(ctx, session, [link.id])
         return Recorded("contact", row.id, crime_ref, person_ref, derived)
 
 
-def record_referral(ctx: ServiceContext, crime_ref: str, person_ref: str, at: datetime,
-                    service: str = "Victim Support", consent: str = "opt_out", note: str | None = None) -> Recorded:
+def record_referral(
+    ctx: ServiceContext,
+    crime_ref: str,
+    person_ref: str,
+    at: datetime,
+    service: str = "Victim Support",
+    consent: str = "opt_out",
+    note: str | None = None,
+) -> Recorded:
     _check_moment(ctx, at)
     note = _check_note(note)
     with ctx.db.transaction() as session:
@@ -134,18 +168,33 @@ def record_referral(ctx: ServiceContext, crime_ref: str, person_ref: str, at: da
         standing = session.execute(effective(ReferralRow).where(ReferralRow.link_id == link.id).limit(1)).first()
         if standing is not None:
             raise ServiceError(f"victim {person_ref} has already been referred for crime {crime_ref}")
-        row = ReferralRow(link_id=link.id, at=at, service=service, consent=consent, note=note,
-                          recorded_at=ctx.now(), recorded_by=ctx.actor.user, retracted=False)
+        row = ReferralRow(
+            link_id=link.id,
+            at=at,
+            service=service,
+            consent=consent,
+            note=note,
+            recorded_at=ctx.now(),
+            recorded_by=ctx.actor.user,
+            retracted=False,
+        )
         session.add(row)
         session.flush()
-        audit.record(ctx, session, audit.DISCLOSE, "referral", row.id,
-                     {"crime": crime_ref, "person": person_ref, "recipient": service})
+        audit.record(
+            ctx,
+            session,
+            audit.DISCLOSE,
+            "referral",
+            row.id,
+            {"crime": crime_ref, "person": person_ref, "recipient": service},
+        )
         derived = rederive_links(ctx, session, [link.id])
         return Recorded("referral", row.id, crime_ref, person_ref, derived)
 
 
-def waive(ctx: ServiceContext, crime_ref: str, person_ref: str, obligation_key: str, reason: str,
-          at: datetime | None = None) -> Recorded:
+def waive(
+    ctx: ServiceContext, crime_ref: str, person_ref: str, obligation_key: str, reason: str, at: datetime | None = None
+) -> Recorded:
     """Waive one duty with a reason. `obligation_key` is the duty's key, or a rule id if only one is pending."""
     reason = (reason or "").strip()
     if not reason:
@@ -155,20 +204,35 @@ def waive(ctx: ServiceContext, crime_ref: str, person_ref: str, obligation_key: 
     with ctx.db.transaction() as session:
         link = _link(session, crime_ref, person_ref)
         duty = _pending_duty(session, link.id, obligation_key)
-        row = WaiverRow(link_id=link.id, obligation_key=duty.key, rule=duty.rule, reason=reason, at=moment,
-                        recorded_at=ctx.now(), recorded_by=ctx.actor.user, retracted=False)
+        row = WaiverRow(
+            link_id=link.id,
+            obligation_key=duty.key,
+            rule=duty.rule,
+            reason=reason,
+            at=moment,
+            recorded_at=ctx.now(),
+            recorded_by=ctx.actor.user,
+            retracted=False,
+        )
         session.add(row)
         session.flush()
-        audit.record(ctx, session, audit.COLLECT, "waiver", row.id,
-                     {"crime": crime_ref, "person": person_ref, "duty": duty.key})
+        audit.record(
+            ctx, session, audit.COLLECT, "waiver", row.id, {"crime": crime_ref, "person": person_ref, "duty": duty.key}
+        )
         derived = rederive_links(ctx, session, [link.id])
         return Recorded("waiver", row.id, crime_ref, person_ref, derived)
 
 
 def _pending_duty(session: Session, link_id: int, key_or_rule: str) -> ObligationRow:
-    duties = list(session.scalars(select(ObligationRow).where(
-        ObligationRow.link_id == link_id, ObligationRow.state == "pending",
-        (ObligationRow.key == key_or_rule) | (ObligationRow.rule == key_or_rule))))
+    duties = list(
+        session.scalars(
+            select(ObligationRow).where(
+                ObligationRow.link_id == link_id,
+                ObligationRow.state == "pending",
+                (ObligationRow.key == key_or_rule) | (ObligationRow.rule == key_or_rule),
+            )
+        )
+    )
     if not duties:
         raise NotFound(f"no pending duty {key_or_rule} for this victim")
     if len(duties) > 1:
@@ -207,8 +271,9 @@ _COPIED = {
 }
 
 
-def correct_entry(ctx: ServiceContext, kind: str, entry_id: int, reason: str, *, retract: bool = False,
-                  **changes: Any) -> Recorded:
+def correct_entry(
+    ctx: ServiceContext, kind: str, entry_id: int, reason: str, *, retract: bool = False, **changes: Any
+) -> Recorded:
     """Add a correction of an entry: the same entry with `changes`, or a retraction.
 
     The original stays in the record, marked as corrected and linked to its correction.
@@ -238,15 +303,28 @@ def correct_entry(ctx: ServiceContext, kind: str, entry_id: int, reason: str, *,
             raise NotFound(f"no {kind} entry {entry_id}")
         newer = session.scalar(select(table.id).where(table.corrects_id == entry_id))
         if newer is not None:
-            raise ServiceError(f"{kind} entry {entry_id} has already been corrected by entry {newer}; "
-                               "correct that one instead")
+            raise ServiceError(
+                f"{kind} entry {entry_id} has already been corrected by entry {newer}; correct that one instead"
+            )
         values = {field: getattr(original, field) for field in _COPIED[kind]} | changes
-        row = table(**values, corrects_id=entry_id, retracted=retract, correction_reason=reason,
-                    recorded_at=ctx.now(), recorded_by=ctx.actor.user)
+        row = table(
+            **values,
+            corrects_id=entry_id,
+            retracted=retract,
+            correction_reason=reason,
+            recorded_at=ctx.now(),
+            recorded_by=ctx.actor.user,
+        )
         session.add(row)
         session.flush()
-        audit.record(ctx, session, audit.ALTER, kind, row.id,
-                     {"corrects": entry_id, "retract": retract, "fields": sorted(changes)})
+        audit.record(
+            ctx,
+            session,
+            audit.ALTER,
+            kind,
+            row.id,
+            {"corrects": entry_id, "retract": retract, "fields": sorted(changes)},
+        )
         if kind == "event":
             crime = session.get(CrimeRow, original.crime_id)
             assert crime is not None

@@ -54,18 +54,48 @@ from vicman.store.tables import CrimePersonRow, CrimeRow, DetailChangeRow, Offic
 from vicman.store.types import UTCDateTime
 
 REQUIRED = (
-    "crime_ref", "reported_at", "offence", "division", "oic_id", "oic_name", "oic_email",
-    "victim_ref", "victim_name",
+    "crime_ref",
+    "reported_at",
+    "offence",
+    "division",
+    "oic_id",
+    "oic_name",
+    "oic_email",
+    "victim_ref",
+    "victim_name",
 )
 OPTIONAL = (
-    "victim_dob", "victim_phone", "victim_email", "victim_address", "enhanced_reasons", "vs_opt_out",
+    "victim_dob",
+    "victim_phone",
+    "victim_email",
+    "victim_address",
+    "enhanced_reasons",
+    "vs_opt_out",
     # Beyond the contract in DESIGN.md section 5; recognised when a crime system supplies them.
-    "kind", "oic_team", "victim_role", "victim_language", "victim_interpreter", "victim_ethnicity",
+    "kind",
+    "oic_team",
+    "victim_role",
+    "victim_language",
+    "victim_interpreter",
+    "victim_ethnicity",
     "victim_preferred_contact",
 )
-LIMITS = {"crime_ref": 64, "victim_ref": 64, "oic_id": 32, "division": 64, "offence": 300, "oic_name": 200,
-          "victim_name": 200, "oic_email": 254, "victim_email": 254, "victim_phone": 40, "oic_team": 64,
-          "victim_language": 64, "victim_ethnicity": 64, "victim_address": 2000}
+LIMITS = {
+    "crime_ref": 64,
+    "victim_ref": 64,
+    "oic_id": 32,
+    "division": 64,
+    "offence": 300,
+    "oic_name": 200,
+    "victim_name": 200,
+    "oic_email": 254,
+    "victim_email": 254,
+    "victim_phone": 40,
+    "oic_team": 64,
+    "victim_language": 64,
+    "victim_ethnicity": 64,
+    "victim_address": 2000,
+}
 CHUNK_ROWS = 2000
 MAX_PROBLEMS_SHOWN = 10000
 
@@ -85,24 +115,47 @@ class ImportResult:
 
     @property
     def unchanged(self) -> bool:
-        return not any((self.crimes_created, self.crimes_updated, self.people_created, self.people_updated,
-                        self.links_created, self.links_updated, self.officers_created))
+        return not any(
+            (
+                self.crimes_created,
+                self.crimes_updated,
+                self.people_created,
+                self.people_updated,
+                self.links_created,
+                self.links_updated,
+                self.officers_created,
+            )
+        )
 
 
 def _stage_table() -> Table:
     metadata = MetaData()
     return Table(
-        "vicman_import_stage", metadata,
+        "vicman_import_stage",
+        metadata,
         Column("row_no", Integer, primary_key=True),
-        Column("crime_ref", String(64)), Column("reported_at", UTCDateTime), Column("offence", String(300)),
-        Column("division", String(64)), Column("kind", String(8)),
-        Column("oic_id", String(32)), Column("oic_name", String(200)), Column("oic_email", String(254)),
+        Column("crime_ref", String(64)),
+        Column("reported_at", UTCDateTime),
+        Column("offence", String(300)),
+        Column("division", String(64)),
+        Column("kind", String(8)),
+        Column("oic_id", String(32)),
+        Column("oic_name", String(200)),
+        Column("oic_email", String(254)),
         Column("oic_team", String(64)),
-        Column("victim_ref", String(64)), Column("victim_name", String(200)), Column("victim_dob", Date),
-        Column("victim_phone", String(40)), Column("victim_email", String(254)), Column("victim_address", Text),
-        Column("enhanced_reasons", String(200)), Column("vs_opt_out", Boolean), Column("victim_role", String(24)),
-        Column("victim_language", String(64)), Column("victim_interpreter", Boolean),
-        Column("victim_ethnicity", String(64)), Column("victim_preferred_contact", String(8)),
+        Column("victim_ref", String(64)),
+        Column("victim_name", String(200)),
+        Column("victim_dob", Date),
+        Column("victim_phone", String(40)),
+        Column("victim_email", String(254)),
+        Column("victim_address", Text),
+        Column("enhanced_reasons", String(200)),
+        Column("vs_opt_out", Boolean),
+        Column("victim_role", String(24)),
+        Column("victim_language", String(64)),
+        Column("victim_interpreter", Boolean),
+        Column("victim_ethnicity", String(64)),
+        Column("victim_preferred_contact", String(8)),
         prefixes=["TEMPORARY"],
     )
 
@@ -178,8 +231,11 @@ def _stage_rows(
             continue
         count += 1
         if len(record) > len(columns):
-            problems.append(InvalidInput(f"has {len(record)} values but the header has {len(columns)} columns",
-                                         file=name, row=row_no))
+            problems.append(
+                InvalidInput(
+                    f"has {len(record)} values but the header has {len(columns)} columns", file=name, row=row_no
+                )
+            )
             continue
         raw = {c: (record[i].strip() if i < len(record) else "") for c, i in index.items()}
         values, row_problems = _check_row(raw, name, row_no, latest)
@@ -243,8 +299,9 @@ def _check_row(raw: dict[str, str], name: str, row: int, latest: datetime) -> tu
     reasons = [r.strip().lower() for r in raw.get("enhanced_reasons", "").split(";") if r.strip()]
     unknown = [r for r in reasons if r not in set(ExplicitReason)]
     if unknown:
-        problem("enhanced_reasons", f"unknown reason(s) {', '.join(unknown)}; expected any of "
-                + ", ".join(ExplicitReason))
+        problem(
+            "enhanced_reasons", f"unknown reason(s) {', '.join(unknown)}; expected any of " + ", ".join(ExplicitReason)
+        )
     values["enhanced_reasons"] = ";".join(sorted(set(reasons)))
     for field in ("vs_opt_out", "victim_interpreter"):
         try:
@@ -268,11 +325,20 @@ def _cross_row_problems(session: Session, stage: Table, name: str) -> list[Inval
     c = stage.c
     dupes = select(c.crime_ref, c.victim_ref).group_by(c.crime_ref, c.victim_ref).having(func.count() > 1)
     for crime_ref, victim_ref in session.execute(dupes):
-        rows = list(session.scalars(select(c.row_no).where(c.crime_ref == crime_ref, c.victim_ref == victim_ref)
-                                    .order_by(c.row_no)))
+        rows = list(
+            session.scalars(
+                select(c.row_no).where(c.crime_ref == crime_ref, c.victim_ref == victim_ref).order_by(c.row_no)
+            )
+        )
         for row in rows[1:]:
-            problems.append(InvalidInput(f"victim {victim_ref} appears twice in crime {crime_ref} (first at row "
-                                         f"{rows[0]})", file=name, row=row, field="victim_ref"))
+            problems.append(
+                InvalidInput(
+                    f"victim {victim_ref} appears twice in crime {crime_ref} (first at row {rows[0]})",
+                    file=name,
+                    row=row,
+                    field="victim_ref",
+                )
+            )
     groups = (
         ("crime_ref", "crime", ("reported_at", "offence", "division", "oic_id", "kind")),
         ("victim_ref", "victim", ("victim_name", "victim_dob")),
@@ -280,16 +346,23 @@ def _cross_row_problems(session: Session, stage: Table, name: str) -> list[Inval
     )
     for key, noun, fields in groups:
         for field in fields:
-            conflicting = (select(c[key]).group_by(c[key])
-                           .having(func.count(func.distinct(func.coalesce(c[field], ""))) > 1))
+            conflicting = select(c[key]).group_by(c[key]).having(func.count(func.distinct(c[field])) > 1)
             for (value,) in session.execute(conflicting):
-                rows = session.execute(select(c.row_no, c[field]).where(c[key] == value).order_by(c.row_no)).all()
-                first_row, first_value = rows[0]
-                for row, other in rows[1:]:
+                described = session.execute(
+                    select(c.row_no, c[field]).where(c[key] == value, c[field].is_not(None)).order_by(c.row_no)
+                ).all()
+                first_row, first_value = described[0]
+                for row, other in described[1:]:
                     if other != first_value:
-                        problems.append(InvalidInput(
-                            f"{noun} {value} has {field} {other!s:.60} here but {first_value!s:.60} at row {first_row}",
-                            file=name, row=row, field=field))
+                        problems.append(
+                            InvalidInput(
+                                f"{noun} {value} has {field} {other!s:.60} here "
+                                f"but {first_value!s:.60} at row {first_row}",
+                                file=name,
+                                row=row,
+                                field=field,
+                            )
+                        )
     return problems
 
 
@@ -308,8 +381,12 @@ def _merge(ctx: ServiceContext, session: Session, stage: Table, name: str, rows:
     counts = _Counts()
     last = 0
     while True:
-        chunk = [dict(r._mapping) for r in session.execute(
-            select(stage).where(stage.c.row_no > last).order_by(stage.c.row_no).limit(CHUNK_ROWS))]
+        chunk = [
+            dict(r._mapping)
+            for r in session.execute(
+                select(stage).where(stage.c.row_no > last).order_by(stage.c.row_no).limit(CHUNK_ROWS)
+            )
+        ]
         if not chunk:
             break
         last = chunk[-1]["row_no"]
@@ -317,11 +394,16 @@ def _merge(ctx: ServiceContext, session: Session, stage: Table, name: str, rows:
     audit.record(ctx, session, audit.COLLECT, "import", name, {"rows": rows, **counts.values})
     v = counts.values
     return ImportResult(
-        file=name, rows=rows,
-        crimes_created=v.get("crimes_created", 0), crimes_updated=v.get("crimes_updated", 0),
-        people_created=v.get("people_created", 0), people_updated=v.get("people_updated", 0),
-        links_created=v.get("links_created", 0), links_updated=v.get("links_updated", 0),
-        officers_created=v.get("officers_created", 0), obligations_rederived=v.get("obligations", 0),
+        file=name,
+        rows=rows,
+        crimes_created=v.get("crimes_created", 0),
+        crimes_updated=v.get("crimes_updated", 0),
+        people_created=v.get("people_created", 0),
+        people_updated=v.get("people_updated", 0),
+        links_created=v.get("links_created", 0),
+        links_updated=v.get("links_updated", 0),
+        officers_created=v.get("officers_created", 0),
+        obligations_rederived=v.get("obligations", 0),
     )
 
 
@@ -329,146 +411,242 @@ def _changes(existing: dict[str, Any], wanted: dict[str, Any]) -> dict[str, tupl
     return {k: (existing[k], v) for k, v in wanted.items() if existing[k] != v}
 
 
-def _merge_chunk(ctx: ServiceContext, session: Session, name: str, chunk: list[dict[str, Any]],
-                 counts: _Counts) -> None:
-    now = ctx.now()
-    source = f"import {Path(name).name}"
-    detail_rows: list[dict[str, Any]] = []
-    audit_collect: list[tuple[object, dict[str, Any] | None]] = []
-    audit_alter: list[tuple[object, dict[str, Any] | None]] = []
+def _merge_chunk(
+    ctx: ServiceContext, session: Session, name: str, chunk: list[dict[str, Any]], counts: _Counts
+) -> None:
+    writer = _ChunkWriter(ctx, session, name, counts)
+    officer_ids = writer.officers(chunk)
+    crime_ids, changed_crimes = writer.crimes(chunk, officer_ids)
+    person_ids, changed_people = writer.people(chunk)
+    touched_links = writer.links(chunk, crime_ids, person_ids)
+    if changed_crimes:
+        touched_links.extend(links_of_crimes(session, changed_crimes))
+    if changed_people:
+        touched_links.extend(
+            session.scalars(select(CrimePersonRow.id).where(CrimePersonRow.person_id.in_(changed_people)))
+        )
+    writer.flush()
+    if touched_links:
+        counts.add("obligations", rederive_links(ctx, session, touched_links))
 
-    def note_changes(object_type: str, object_id: int, ref: str, changes: dict[str, tuple[Any, Any]]) -> None:
+
+class _ChunkWriter:
+    """Upserts one chunk of staged rows, recording each change as a detail change and in the audit."""
+
+    def __init__(self, ctx: ServiceContext, session: Session, name: str, counts: _Counts) -> None:
+        self.ctx = ctx
+        self.session = session
+        self.counts = counts
+        self.now = ctx.now()
+        self.source = f"import {Path(name).name}"
+        self.detail_rows: list[dict[str, Any]] = []
+        self.collected: list[tuple[object, dict[str, Any] | None]] = []
+        self.altered: list[tuple[object, dict[str, Any] | None]] = []
+
+    def note_changes(self, object_type: str, object_id: int, ref: str, changes: dict[str, tuple[Any, Any]]) -> None:
         for field, (before, after) in changes.items():
-            detail_rows.append({"object_type": object_type, "object_id": object_id, "field": field,
-                                "before": _text(before), "after": _text(after), "at": now, "by": ctx.actor.user,
-                                "source": source})
-        audit_alter.append((f"{object_type}:{ref}", {"fields": sorted(changes), "source": source}))
+            self.detail_rows.append(
+                {
+                    "object_type": object_type,
+                    "object_id": object_id,
+                    "field": field,
+                    "before": _text(before),
+                    "after": _text(after),
+                    "at": self.now,
+                    "by": self.ctx.actor.user,
+                    "source": self.source,
+                }
+            )
+        self.altered.append((f"{object_type}:{ref}", {"fields": sorted(changes), "source": self.source}))
 
-    # Officers.
-    officers = {r["oic_id"]: r for r in chunk}
-    existing = {o.staff_no: o for o in session.scalars(select(OfficerRow).where(OfficerRow.staff_no.in_(officers)))}
-    new_officers = []
-    for staff_no, r in officers.items():
-        wanted = {"name": r["oic_name"], "email": r["oic_email"], "division": r["division"]}
-        if r["oic_team"]:
-            wanted["team"] = r["oic_team"]
-        found = existing.get(staff_no)
-        if found is None:
-            new_officers.append({"staff_no": staff_no, **wanted, "team": r["oic_team"], "active": True,
-                                 "created_at": now})
-        else:
+    def flush(self) -> None:
+        if self.detail_rows:
+            self.session.execute(insert(DetailChangeRow), self.detail_rows)
+        audit.record_many(self.ctx, self.session, audit.COLLECT, "record", self.collected)
+        audit.record_many(self.ctx, self.session, audit.ALTER, "record", self.altered)
+
+    def officers(self, chunk: list[dict[str, Any]]) -> dict[str, int]:
+        session = self.session
+        wanted_by_no = {r["oic_id"]: r for r in chunk}
+        existing = {
+            o.staff_no: o for o in session.scalars(select(OfficerRow).where(OfficerRow.staff_no.in_(wanted_by_no)))
+        }
+        new_rows = []
+        for staff_no, r in wanted_by_no.items():
+            wanted = {"name": r["oic_name"], "email": r["oic_email"], "division": r["division"]}
+            if r["oic_team"]:
+                wanted["team"] = r["oic_team"]
+            found = existing.get(staff_no)
+            if found is None:
+                new_rows.append(
+                    {"staff_no": staff_no, "team": r["oic_team"], **wanted, "active": True, "created_at": self.now}
+                )
+                continue
             changes = _changes({k: getattr(found, k) for k in wanted}, wanted)
             if changes:
                 session.execute(update(OfficerRow).where(OfficerRow.id == found.id).values(wanted))
-                note_changes("officer", found.id, staff_no, changes)
-    if new_officers:
-        session.execute(insert(OfficerRow), new_officers)
-        counts.add("officers_created", len(new_officers))
-    officer_ids = dict(session.execute(select(OfficerRow.staff_no, OfficerRow.id)
-                                       .where(OfficerRow.staff_no.in_(officers))).tuples().all())
+                self.note_changes("officer", found.id, staff_no, changes)
+        if new_rows:
+            session.execute(insert(OfficerRow), new_rows)
+            self.counts.add("officers_created", len(new_rows))
+        query = select(OfficerRow.staff_no, OfficerRow.id).where(OfficerRow.staff_no.in_(wanted_by_no))
+        return dict(session.execute(query).tuples().all())
 
-    # Crimes.
-    crimes = {r["crime_ref"]: r for r in chunk}
-    existing_crimes = {c.ref: c for c in session.scalars(select(CrimeRow).where(CrimeRow.ref.in_(crimes)))}
-    new_crimes, changed_crime_ids = [], []
-    for ref, r in crimes.items():
-        wanted = {"offence": r["offence"], "reported_at": r["reported_at"], "division": r["division"],
-                  "oic_id": officer_ids[r["oic_id"]], "kind": r["kind"]}
-        found = existing_crimes.get(ref)
-        if found is None:
-            new_crimes.append({"ref": ref, "ref_key": ref_key(ref), **wanted, "version": 1,
-                               "created_at": now, "updated_at": now})
-            audit_collect.append((f"crime:{ref}", {"source": source}))
-        else:
+    def crimes(self, chunk: list[dict[str, Any]], officer_ids: dict[str, int]) -> tuple[dict[str, int], list[int]]:
+        session = self.session
+        wanted_by_ref = {r["crime_ref"]: r for r in chunk}
+        existing = {c.ref: c for c in session.scalars(select(CrimeRow).where(CrimeRow.ref.in_(wanted_by_ref)))}
+        new_rows, changed = [], []
+        for ref, r in wanted_by_ref.items():
+            wanted = {
+                "offence": r["offence"],
+                "reported_at": r["reported_at"],
+                "division": r["division"],
+                "oic_id": officer_ids[r["oic_id"]],
+                "kind": r["kind"],
+            }
+            found = existing.get(ref)
+            if found is None:
+                new_rows.append(
+                    {
+                        "ref": ref,
+                        "ref_key": ref_key(ref),
+                        **wanted,
+                        "version": 1,
+                        "created_at": self.now,
+                        "updated_at": self.now,
+                    }
+                )
+                self.collected.append((f"crime:{ref}", {"source": self.source}))
+                continue
             changes = _changes({k: getattr(found, k) for k in wanted}, wanted)
             if changes:
-                session.execute(update(CrimeRow).where(CrimeRow.id == found.id)
-                                .values(**wanted, updated_at=now, version=found.version + 1))
-                note_changes("crime", found.id, ref, changes)
-                changed_crime_ids.append(found.id)
-    if new_crimes:
-        session.execute(insert(CrimeRow), new_crimes)
-    counts.add("crimes_created", len(new_crimes))
-    counts.add("crimes_updated", len(changed_crime_ids))
-    crime_ids = dict(session.execute(select(CrimeRow.ref, CrimeRow.id).where(CrimeRow.ref.in_(crimes))).tuples().all())
+                session.execute(
+                    update(CrimeRow)
+                    .where(CrimeRow.id == found.id)
+                    .values(**wanted, updated_at=self.now, version=found.version + 1)
+                )
+                self.note_changes("crime", found.id, ref, changes)
+                changed.append(found.id)
+        if new_rows:
+            session.execute(insert(CrimeRow), new_rows)
+        self.counts.add("crimes_created", len(new_rows))
+        self.counts.add("crimes_updated", len(changed))
+        query = select(CrimeRow.ref, CrimeRow.id).where(CrimeRow.ref.in_(wanted_by_ref))
+        return dict(session.execute(query).tuples().all()), changed
 
-    # People.
-    people = {r["victim_ref"]: r for r in chunk}
-    existing_people = {p.ref: p for p in session.scalars(select(PersonRow).where(PersonRow.ref.in_(people)))}
-    new_people, changed_person_ids = [], []
-    for ref, r in people.items():
-        wanted = {"name": r["victim_name"], "surname_key": surname_key(r["victim_name"]), "dob": r["victim_dob"],
-                  "phone": r["victim_phone"], "phone_key": phone_key(r["victim_phone"]) if r["victim_phone"] else None,
-                  "email": r["victim_email"], "address": r["victim_address"]}
-        for column, field in (("language", "victim_language"), ("ethnicity", "victim_ethnicity"),
-                              ("preferred_method", "victim_preferred_contact")):
-            if r[field]:
-                wanted[column] = r[field]
-        if r["victim_language"]:
-            wanted["interpreter_needed"] = r["victim_interpreter"]
-        found = existing_people.get(ref)
-        if found is None:
-            new_people.append({"ref": ref, "ref_key": ref_key(ref), "interpreter_needed": False, **wanted,
-                               "version": 1, "created_at": now, "updated_at": now})
-            audit_collect.append((f"person:{ref}", {"source": source}))
-        else:
+    def people(self, chunk: list[dict[str, Any]]) -> tuple[dict[str, int], list[int]]:
+        session = self.session
+        wanted_by_ref = {r["victim_ref"]: r for r in chunk}
+        existing = {p.ref: p for p in session.scalars(select(PersonRow).where(PersonRow.ref.in_(wanted_by_ref)))}
+        new_rows, changed = [], []
+        for ref, r in wanted_by_ref.items():
+            wanted = _person_values(r)
+            found = existing.get(ref)
+            if found is None:
+                new_rows.append(
+                    {
+                        "ref": ref,
+                        "ref_key": ref_key(ref),
+                        "interpreter_needed": False,
+                        **wanted,
+                        "version": 1,
+                        "created_at": self.now,
+                        "updated_at": self.now,
+                    }
+                )
+                self.collected.append((f"person:{ref}", {"source": self.source}))
+                continue
             changes = _changes({k: getattr(found, k) for k in wanted}, wanted)
             changes.pop("surname_key", None)
             changes.pop("phone_key", None)
             if changes:
-                session.execute(update(PersonRow).where(PersonRow.id == found.id)
-                                .values(**wanted, updated_at=now, version=found.version + 1))
-                note_changes("person", found.id, ref, changes)
-                changed_person_ids.append(found.id)
-    if new_people:
-        session.execute(insert(PersonRow), new_people)
-    counts.add("people_created", len(new_people))
-    counts.add("people_updated", len(changed_person_ids))
-    person_ids = dict(session.execute(select(PersonRow.ref, PersonRow.id).where(PersonRow.ref.in_(people)))
-                      .tuples().all())
+                session.execute(
+                    update(PersonRow)
+                    .where(PersonRow.id == found.id)
+                    .values(**wanted, updated_at=self.now, version=found.version + 1)
+                )
+                self.note_changes("person", found.id, ref, changes)
+                changed.append(found.id)
+        if new_rows:
+            session.execute(insert(PersonRow), new_rows)
+        self.counts.add("people_created", len(new_rows))
+        self.counts.add("people_updated", len(changed))
+        query = select(PersonRow.ref, PersonRow.id).where(PersonRow.ref.in_(wanted_by_ref))
+        return dict(session.execute(query).tuples().all()), changed
 
-    # Links.
-    pairs = {(crime_ids[r["crime_ref"]], person_ids[r["victim_ref"]]): r for r in chunk}
-    existing_links = {
-        (link.crime_id, link.person_id): link
-        for link in session.scalars(select(CrimePersonRow).where(
-            CrimePersonRow.crime_id.in_({c for c, _ in pairs})))
-        if (link.crime_id, link.person_id) in pairs
-    }
-    new_links, touched_links = [], []
-    for (crime_id, person_id), r in pairs.items():
-        wanted = {"role": r["victim_role"], "enhanced_reasons": r["enhanced_reasons"], "vs_opt_out": r["vs_opt_out"]}
-        found = existing_links.get((crime_id, person_id))
-        if found is None:
-            new_links.append({"crime_id": crime_id, "person_id": person_id, **wanted, "updates_opt_out": False,
-                              "version": 1, "created_at": now})
-        else:
+    def links(self, chunk: list[dict[str, Any]], crime_ids: dict[str, int], person_ids: dict[str, int]) -> list[int]:
+        session = self.session
+        wanted_by_pair = {(crime_ids[r["crime_ref"]], person_ids[r["victim_ref"]]): r for r in chunk}
+        crimes_in_chunk = {c for c, _ in wanted_by_pair}
+        existing = {
+            (link.crime_id, link.person_id): link
+            for link in session.scalars(select(CrimePersonRow).where(CrimePersonRow.crime_id.in_(crimes_in_chunk)))
+        }
+        new_rows, touched = [], []
+        for (crime_id, person_id), r in wanted_by_pair.items():
+            wanted = {
+                "role": r["victim_role"],
+                "enhanced_reasons": r["enhanced_reasons"],
+                "vs_opt_out": r["vs_opt_out"],
+            }
+            found = existing.get((crime_id, person_id))
+            if found is None:
+                new_rows.append(
+                    {
+                        "crime_id": crime_id,
+                        "person_id": person_id,
+                        **wanted,
+                        "updates_opt_out": False,
+                        "version": 1,
+                        "created_at": self.now,
+                    }
+                )
+                continue
             changes = _changes({k: getattr(found, k) for k in wanted}, wanted)
             if changes:
-                session.execute(update(CrimePersonRow).where(CrimePersonRow.id == found.id)
-                                .values(**wanted, version=found.version + 1))
-                note_changes("link", found.id, f"{r['crime_ref']}/{r['victim_ref']}", changes)
-                touched_links.append(found.id)
-    if new_links:
-        session.execute(insert(CrimePersonRow), new_links)
-    counts.add("links_created", len(new_links))
-    counts.add("links_updated", len(touched_links))
-    if new_links:
-        created = session.execute(select(CrimePersonRow.id, CrimePersonRow.crime_id, CrimePersonRow.person_id)
-                                  .where(CrimePersonRow.crime_id.in_({n["crime_id"] for n in new_links}))).all()
-        wanted_pairs = {(n["crime_id"], n["person_id"]) for n in new_links}
-        touched_links.extend(link_id for link_id, c, p in created if (c, p) in wanted_pairs)
-    if changed_crime_ids:
-        touched_links.extend(links_of_crimes(session, changed_crime_ids))
-    if changed_person_ids:
-        touched_links.extend(session.scalars(select(CrimePersonRow.id)
-                                             .where(CrimePersonRow.person_id.in_(changed_person_ids))))
-    if detail_rows:
-        session.execute(insert(DetailChangeRow), detail_rows)
-    audit.record_many(ctx, session, audit.COLLECT, "record", audit_collect)
-    audit.record_many(ctx, session, audit.ALTER, "record", audit_alter)
-    if touched_links:
-        counts.add("obligations", rederive_links(ctx, session, touched_links))
+                session.execute(
+                    update(CrimePersonRow)
+                    .where(CrimePersonRow.id == found.id)
+                    .values(**wanted, version=found.version + 1)
+                )
+                self.note_changes("link", found.id, f"{r['crime_ref']}/{r['victim_ref']}", changes)
+                touched.append(found.id)
+        if new_rows:
+            session.execute(insert(CrimePersonRow), new_rows)
+            created = session.execute(
+                select(CrimePersonRow.id, CrimePersonRow.crime_id, CrimePersonRow.person_id).where(
+                    CrimePersonRow.crime_id.in_({n["crime_id"] for n in new_rows})
+                )
+            ).all()
+            new_pairs = {(n["crime_id"], n["person_id"]) for n in new_rows}
+            touched.extend(link_id for link_id, crime_id, person_id in created if (crime_id, person_id) in new_pairs)
+        self.counts.add("links_created", len(new_rows))
+        self.counts.add("links_updated", len(touched) - len(new_rows))
+        return touched
+
+
+def _person_values(r: dict[str, Any]) -> dict[str, Any]:
+    phone = r["victim_phone"]
+    wanted = {
+        "name": r["victim_name"],
+        "surname_key": surname_key(r["victim_name"]),
+        "dob": r["victim_dob"],
+        "phone": phone,
+        "phone_key": phone_key(phone) if phone else None,
+        "email": r["victim_email"],
+        "address": r["victim_address"],
+    }
+    for column, field in (
+        ("language", "victim_language"),
+        ("ethnicity", "victim_ethnicity"),
+        ("preferred_method", "victim_preferred_contact"),
+    ):
+        if r[field]:
+            wanted[column] = r[field]
+    if r["victim_language"]:
+        wanted["interpreter_needed"] = r["victim_interpreter"]
+    return wanted
 
 
 def _text(value: Any) -> str | None:

@@ -39,10 +39,12 @@ def iter_obligations_as_of(
 ) -> Iterator[ObligationView]:
     titles = ctx.code.rule_titles()
     with ctx.db.read() as session:
-        query = (select(CrimePersonRow.id)
-                 .join(CrimeRow, CrimeRow.id == CrimePersonRow.crime_id)
-                 .join(PersonRow, PersonRow.id == CrimePersonRow.person_id)
-                 .order_by(CrimeRow.ref, PersonRow.ref))
+        query = (
+            select(CrimePersonRow.id)
+            .join(CrimeRow, CrimeRow.id == CrimePersonRow.crime_id)
+            .join(PersonRow, PersonRow.id == CrimePersonRow.person_id)
+            .order_by(CrimeRow.ref, PersonRow.ref)
+        )
         if crime_ref:
             query = query.where(CrimeRow.ref == crime_ref)
         if victim_ref:
@@ -52,7 +54,7 @@ def iter_obligations_as_of(
             _explain_empty(session, crime_ref, victim_ref)
         order = {link_id: i for i, link_id in enumerate(link_ids)}
         for start in range(0, len(link_ids), CHUNK):
-            links = sorted(load_link_facts(session, link_ids[start:start + CHUNK]), key=lambda x: order[x.link_id])
+            links = sorted(load_link_facts(session, link_ids[start : start + CHUNK]), key=lambda x: order[x.link_id])
             for link in links:
                 duties = derive_obligations(link.facts, ctx.code, ctx.calendar, as_of=as_of)
                 for duty in sorted(duties, key=lambda d: (d.trigger_at, d.due, d.rule, d.key)):
@@ -99,9 +101,21 @@ def _duty_query(as_of: date) -> Select:
     )
     return (
         select(
-            ObligationRow.id, CrimeRow.ref, PersonRow.ref, PersonRow.name, ObligationRow.rule, ObligationRow.key,
-            ObligationRow.due, ObligationRow.enhanced, ObligationRow.division, OfficerRow.staff_no, OfficerRow.name,
-            PersonRow.language, PersonRow.interpreter_needed, PersonRow.preferred_method, PersonRow.phone,
+            ObligationRow.id,
+            CrimeRow.ref,
+            PersonRow.ref,
+            PersonRow.name,
+            ObligationRow.rule,
+            ObligationRow.key,
+            ObligationRow.due,
+            ObligationRow.enhanced,
+            ObligationRow.division,
+            OfficerRow.staff_no,
+            OfficerRow.name,
+            PersonRow.language,
+            PersonRow.interpreter_needed,
+            PersonRow.preferred_method,
+            PersonRow.phone,
             last_contact,
         )
         .join(CrimeRow, CrimeRow.id == ObligationRow.crime_id)
@@ -114,16 +128,46 @@ def _duty_query(as_of: date) -> Select:
 def _duty_rows(ctx: ServiceContext, session: Session, query: Select, as_of: date) -> list[DutyRow]:
     titles = ctx.code.rule_titles()
     rows = []
-    for (oid, crime_ref, victim_ref, name, rule, key, due, enhanced, division, staff_no, oic_name, language,
-         interpreter, method, phone, last_contact) in session.execute(query):
-        rows.append(DutyRow(
-            obligation_id=oid, crime_ref=crime_ref, victim_ref=victim_ref, victim_name=name, rule=rule,
-            title=titles.get(rule, rule), key=key, due=due,
-            status=Status.OVERDUE if due < as_of else Status.OPEN, enhanced=enhanced, division=division,
-            oic_staff_no=staff_no, oic_name=oic_name, language=language, interpreter_needed=interpreter,
-            preferred_method=method, phone=phone,
-            last_contact_at=last_contact if last_contact is None or last_contact.tzinfo else _utc(last_contact),
-        ))
+    for (
+        oid,
+        crime_ref,
+        victim_ref,
+        name,
+        rule,
+        key,
+        due,
+        enhanced,
+        division,
+        staff_no,
+        oic_name,
+        language,
+        interpreter,
+        method,
+        phone,
+        last_contact,
+    ) in session.execute(query):
+        rows.append(
+            DutyRow(
+                obligation_id=oid,
+                crime_ref=crime_ref,
+                victim_ref=victim_ref,
+                victim_name=name,
+                rule=rule,
+                title=titles.get(rule, rule),
+                key=key,
+                due=due,
+                status=Status.OVERDUE if due < as_of else Status.OPEN,
+                enhanced=enhanced,
+                division=division,
+                oic_staff_no=staff_no,
+                oic_name=oic_name,
+                language=language,
+                interpreter_needed=interpreter,
+                preferred_method=method,
+                phone=phone,
+                last_contact_at=last_contact if last_contact is None or last_contact.tzinfo else _utc(last_contact),
+            )
+        )
     return rows
 
 
@@ -136,15 +180,23 @@ def _utc(value):  # type: ignore[no-untyped-def]
 
 
 def overdue_worklist(
-    ctx: ServiceContext, division: str, as_of: date | None = None, limit: int = 200, offset: int = 0,
+    ctx: ServiceContext,
+    division: str,
+    as_of: date | None = None,
+    limit: int = 200,
+    offset: int = 0,
     include_due_soon: bool = False,
 ) -> list[DutyRow]:
     """A division's overdue duties, oldest due first; with `include_due_soon`, also those due today or next."""
     as_of = as_of or ctx.today()
     until = ctx.calendar.next_working_day(as_of) if include_due_soon else as_of - _one_day()
-    query = (_duty_query(as_of)
-             .where(ObligationRow.division == division, ObligationRow.due <= until)
-             .order_by(ObligationRow.due, ObligationRow.id).limit(limit).offset(offset))
+    query = (
+        _duty_query(as_of)
+        .where(ObligationRow.division == division, ObligationRow.due <= until)
+        .order_by(ObligationRow.due, ObligationRow.id)
+        .limit(limit)
+        .offset(offset)
+    )
     with ctx.db.read() as session:
         return _duty_rows(ctx, session, query, as_of)
 
@@ -156,8 +208,12 @@ def officer_worklist(ctx: ServiceContext, staff_no: str, as_of: date | None = No
         officer_id = session.scalar(select(OfficerRow.id).where(OfficerRow.staff_no == staff_no))
         if officer_id is None:
             raise NotFound(f"no officer with staff number {staff_no}")
-        query = (_duty_query(as_of).where(ObligationRow.oic_id == officer_id)
-                 .order_by(ObligationRow.due, ObligationRow.id).limit(limit))
+        query = (
+            _duty_query(as_of)
+            .where(ObligationRow.oic_id == officer_id)
+            .order_by(ObligationRow.due, ObligationRow.id)
+            .limit(limit)
+        )
         return _duty_rows(ctx, session, query, as_of)
 
 
@@ -185,9 +241,13 @@ def search(ctx: ServiceContext, text: str, limit: int = 50) -> list[SearchHit]:
         key = ref_key(term)
         for person_id in session.scalars(_prefix(PersonRow.id, PersonRow.ref_key, key, limit)):
             hits.setdefault(person_id, "victim reference")
-        crime_people = (select(CrimePersonRow.person_id).join(CrimeRow, CrimeRow.id == CrimePersonRow.crime_id)
-                        .where(CrimeRow.ref_key >= key, CrimeRow.ref_key < key + "\uffff")
-                        .order_by(CrimeRow.ref_key).limit(limit))
+        crime_people = (
+            select(CrimePersonRow.person_id)
+            .join(CrimeRow, CrimeRow.id == CrimePersonRow.crime_id)
+            .where(CrimeRow.ref_key >= key, CrimeRow.ref_key < key + "\uffff")
+            .order_by(CrimeRow.ref_key)
+            .limit(limit)
+        )
         for person_id in session.scalars(crime_people):
             hits.setdefault(person_id, "crime reference")
         digits = phone_key(term)
@@ -198,20 +258,22 @@ def search(ctx: ServiceContext, text: str, limit: int = 50) -> list[SearchHit]:
         people = {p.id: p for p in session.scalars(select(PersonRow).where(PersonRow.id.in_(ids)))}
         crimes: dict[int, list[str]] = {}
         for person_id, crime_ref in session.execute(
-            select(CrimePersonRow.person_id, CrimeRow.ref).join(CrimeRow, CrimeRow.id == CrimePersonRow.crime_id)
-            .where(CrimePersonRow.person_id.in_(ids)).order_by(CrimeRow.ref)
+            select(CrimePersonRow.person_id, CrimeRow.ref)
+            .join(CrimeRow, CrimeRow.id == CrimePersonRow.crime_id)
+            .where(CrimePersonRow.person_id.in_(ids))
+            .order_by(CrimeRow.ref)
         ):
             crimes.setdefault(person_id, []).append(crime_ref)
         audit.record(ctx, session, audit.CONSULT, "search", term[:100], {"hits": len(ids)}) if False else None
     return [
         SearchHit(people[i].ref, people[i].name, people[i].dob, people[i].phone, tuple(crimes.get(i, ())), hits[i])
-        for i in ids if i in people
+        for i in ids
+        if i in people
     ]
 
 
 def _prefix(column, key_column, prefix: str, limit: int):  # type: ignore[no-untyped-def]
-    return (select(column).where(key_column >= prefix, key_column < prefix + "\uffff")
-            .order_by(key_column).limit(limit))
+    return select(column).where(key_column >= prefix, key_column < prefix + "\uffff").order_by(key_column).limit(limit)
 
 
 def count_pending(ctx: ServiceContext, as_of: date, division: str | None = None) -> dict[str, int]:

@@ -119,7 +119,7 @@ def _explain(exc: OperationalError) -> str:
     text = str(exc.orig) if exc.orig else str(exc)
     if "locked" in text or "busy" in text:
         return "The database is busy (another program is writing to it). Try again in a moment."
-    if "disk" in text and "full" in text or "database or disk is full" in text:
+    if ("disk" in text and "full" in text) or "database or disk is full" in text:
         return "The disk holding the database is full; nothing was saved."
     if "unable to open" in text:
         return "The database file cannot be opened; check that it exists and that you may write to it."

@@ -45,9 +45,7 @@ def chunks(values: Sequence[int], size: int = CHUNK) -> Iterator[Sequence[int]]:
 def effective(table: Any) -> Select[Any]:
     """Rows of an append-only table that stand: not replaced by a correction, not retracted."""
     newer = aliased(table)
-    return select(table).where(
-        table.retracted.is_(False), ~exists().where(newer.corrects_id == table.id)
-    )
+    return select(table).where(table.retracted.is_(False), ~exists().where(newer.corrects_id == table.id))
 
 
 def load_link_facts(session: Session, link_ids: Iterable[int]) -> list[LinkFacts]:
@@ -61,11 +59,22 @@ def load_link_facts(session: Session, link_ids: Iterable[int]) -> list[LinkFacts
 def _load_chunk(session: Session, link_ids: Sequence[int]) -> list[LinkFacts]:
     rows = session.execute(
         select(
-            CrimePersonRow.id, CrimePersonRow.crime_id, CrimePersonRow.person_id, CrimePersonRow.role,
-            CrimePersonRow.enhanced_reasons, CrimePersonRow.vs_opt_out, CrimePersonRow.updates_opt_out,
-            CrimePersonRow.update_every_months, CrimePersonRow.update_every_days,
-            CrimeRow.ref, CrimeRow.offence, CrimeRow.reported_at, CrimeRow.division, CrimeRow.oic_id,
-            PersonRow.ref, PersonRow.dob,
+            CrimePersonRow.id,
+            CrimePersonRow.crime_id,
+            CrimePersonRow.person_id,
+            CrimePersonRow.role,
+            CrimePersonRow.enhanced_reasons,
+            CrimePersonRow.vs_opt_out,
+            CrimePersonRow.updates_opt_out,
+            CrimePersonRow.update_every_months,
+            CrimePersonRow.update_every_days,
+            CrimeRow.ref,
+            CrimeRow.offence,
+            CrimeRow.reported_at,
+            CrimeRow.division,
+            CrimeRow.oic_id,
+            PersonRow.ref,
+            PersonRow.dob,
         )
         .join(CrimeRow, CrimeRow.id == CrimePersonRow.crime_id)
         .join(PersonRow, PersonRow.id == CrimePersonRow.person_id)
@@ -91,8 +100,22 @@ def _load_chunk(session: Session, link_ids: Sequence[int]) -> list[LinkFacts]:
         )
     result = []
     for (
-        link_id, crime_id, person_id, role, reasons, vs_opt_out, updates_opt_out, months, days,
-        crime_ref, offence, reported_at, division, oic_id, person_ref, dob,
+        link_id,
+        crime_id,
+        person_id,
+        role,
+        reasons,
+        vs_opt_out,
+        updates_opt_out,
+        months,
+        days,
+        crime_ref,
+        offence,
+        reported_at,
+        division,
+        oic_id,
+        person_ref,
+        dob,
     ) in rows:
         facts = CaseFacts(
             crime_ref=crime_ref,
