@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from vicman.domain.enums import ObligationState, Status
 from vicman.domain.obligations import Obligation
 from vicman.rules import derive_obligations
-from vicman.services import audit
 from vicman.services.context import ServiceContext
 from vicman.services.errors import InvalidInput, NotFound
 from vicman.services.parsing import phone_key, ref_key
 from vicman.services.views import DutyRow, ObligationView, SearchHit
-from vicman.store.facts import CHUNK, effective, load_link_facts
+from vicman.store.facts import CHUNK, load_link_facts
 from vicman.store.tables import (
     ContactEntryRow,
     CrimePersonRow,
@@ -25,6 +24,7 @@ from vicman.store.tables import (
     OfficerRow,
     PersonRow,
 )
+from vicman.store.types import UTCDateTime
 
 
 def obligations_as_of(
@@ -37,28 +37,34 @@ def obligations_as_of(
 def iter_obligations_as_of(
     ctx: ServiceContext, as_of: date, crime_ref: str | None = None, victim_ref: str | None = None
 ) -> Iterator[ObligationView]:
-    titles = ctx.code.rule_titles()
+    """As `obligations_as_of`, yielded a chunk of victims at a time. Unknown references fail at once."""
+    query = (
+        select(CrimePersonRow.id)
+        .join(CrimeRow, CrimeRow.id == CrimePersonRow.crime_id)
+        .join(PersonRow, PersonRow.id == CrimePersonRow.person_id)
+        .order_by(CrimeRow.ref, PersonRow.ref)
+    )
+    if crime_ref:
+        query = query.where(CrimeRow.ref == crime_ref)
+    if victim_ref:
+        query = query.where(PersonRow.ref == victim_ref)
     with ctx.db.read() as session:
-        query = (
-            select(CrimePersonRow.id)
-            .join(CrimeRow, CrimeRow.id == CrimePersonRow.crime_id)
-            .join(PersonRow, PersonRow.id == CrimePersonRow.person_id)
-            .order_by(CrimeRow.ref, PersonRow.ref)
-        )
-        if crime_ref:
-            query = query.where(CrimeRow.ref == crime_ref)
-        if victim_ref:
-            query = query.where(PersonRow.ref == victim_ref)
         link_ids = list(session.scalars(query))
         if not link_ids and (crime_ref or victim_ref):
             _explain_empty(session, crime_ref, victim_ref)
-        order = {link_id: i for i, link_id in enumerate(link_ids)}
-        for start in range(0, len(link_ids), CHUNK):
-            links = sorted(load_link_facts(session, link_ids[start : start + CHUNK]), key=lambda x: order[x.link_id])
-            for link in links:
-                duties = derive_obligations(link.facts, ctx.code, ctx.calendar, as_of=as_of)
-                for duty in sorted(duties, key=lambda d: (d.trigger_at, d.due, d.rule, d.key)):
-                    yield _view(duty, as_of, titles)
+    return _derive_views(ctx, as_of, link_ids)
+
+
+def _derive_views(ctx: ServiceContext, as_of: date, link_ids: list[int]) -> Iterator[ObligationView]:
+    titles = ctx.code.rule_titles()
+    order = {link_id: i for i, link_id in enumerate(link_ids)}
+    for start in range(0, len(link_ids), CHUNK):
+        with ctx.db.read() as session:
+            links = load_link_facts(session, link_ids[start : start + CHUNK])
+        for link in sorted(links, key=lambda x: order[x.link_id]):
+            duties = derive_obligations(link.facts, ctx.code, ctx.calendar, as_of=as_of)
+            for duty in sorted(duties, key=lambda d: (d.trigger_at, d.due, d.rule, d.key)):
+                yield _view(duty, as_of, titles)
 
 
 def _explain_empty(session: Session, crime_ref: str | None, victim_ref: str | None) -> None:
@@ -94,7 +100,7 @@ def _view(duty: Obligation, as_of: date, titles: dict[str, str]) -> ObligationVi
 
 def _duty_query(as_of: date) -> Select:
     last_contact = (
-        select(func.max(ContactEntryRow.at))
+        select(type_coerce(func.max(ContactEntryRow.at), UTCDateTime))
         .where(ContactEntryRow.link_id == ObligationRow.link_id)
         .correlate(ObligationRow)
         .scalar_subquery()
@@ -165,18 +171,10 @@ def _duty_rows(ctx: ServiceContext, session: Session, query: Select, as_of: date
                 interpreter_needed=interpreter,
                 preferred_method=method,
                 phone=phone,
-                last_contact_at=last_contact if last_contact is None or last_contact.tzinfo else _utc(last_contact),
+                last_contact_at=last_contact,
             )
         )
     return rows
-
-
-def _utc(value):  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime
-
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC)
 
 
 def overdue_worklist(
@@ -189,7 +187,7 @@ def overdue_worklist(
 ) -> list[DutyRow]:
     """A division's overdue duties, oldest due first; with `include_due_soon`, also those due today or next."""
     as_of = as_of or ctx.today()
-    until = ctx.calendar.next_working_day(as_of) if include_due_soon else as_of - _one_day()
+    until = ctx.calendar.next_working_day(as_of) if include_due_soon else as_of - timedelta(days=1)
     query = (
         _duty_query(as_of)
         .where(ObligationRow.division == division, ObligationRow.due <= until)
@@ -215,12 +213,6 @@ def officer_worklist(ctx: ServiceContext, staff_no: str, as_of: date | None = No
             .limit(limit)
         )
         return _duty_rows(ctx, session, query, as_of)
-
-
-def _one_day():  # type: ignore[no-untyped-def]
-    from datetime import timedelta
-
-    return timedelta(days=1)
 
 
 # --- search -------------------------------------------------------------------------------------
@@ -264,12 +256,11 @@ def search(ctx: ServiceContext, text: str, limit: int = 50) -> list[SearchHit]:
             .order_by(CrimeRow.ref)
         ):
             crimes.setdefault(person_id, []).append(crime_ref)
-        audit.record(ctx, session, audit.CONSULT, "search", term[:100], {"hits": len(ids)}) if False else None
-    return [
-        SearchHit(people[i].ref, people[i].name, people[i].dob, people[i].phone, tuple(crimes.get(i, ())), hits[i])
-        for i in ids
-        if i in people
-    ]
+        return [
+            SearchHit(people[i].ref, people[i].name, people[i].dob, people[i].phone, tuple(crimes.get(i, ())), hits[i])
+            for i in ids
+            if i in people
+        ]
 
 
 def _prefix(column, key_column, prefix: str, limit: int):  # type: ignore[no-untyped-def]
@@ -284,6 +275,3 @@ def count_pending(ctx: ServiceContext, as_of: date, division: str | None = None)
         overdue = session.scalar(base.where(ObligationRow.due < as_of)) or 0
         due_today = session.scalar(base.where(ObligationRow.due == as_of)) or 0
         return {"overdue": overdue, "due_today": due_today}
-
-
-__all__ = ["and_", "effective", "or_"]

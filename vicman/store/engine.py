@@ -107,7 +107,6 @@ class Database:
         try:
             with self.read_sessions() as session:
                 yield session
-                session.rollback()
         except OperationalError as exc:
             raise StoreUnavailable(_explain(exc)) from exc
 
