@@ -38,5 +38,8 @@ class ImportRejected(ServiceError):
     def __init__(self, file: str, problems: list[InvalidInput]):
         self.file = file
         self.problems = problems
-        noun = "row" if len({p.row for p in problems}) == 1 else "rows"
-        super().__init__(f"{file}: {len(problems)} problem(s) in invalid {noun}; nothing was imported")
+        rows = len({p.row for p in problems})
+        super().__init__(
+            f"{file}: {rows} invalid row{'s' if rows != 1 else ''} ({len(problems)} "
+            f"problem{'s' if len(problems) != 1 else ''}); nothing was imported"
+        )
