@@ -1,7 +1,7 @@
-"""Application start-up and the (placeholder) main window.
+"""Application start-up: the composition root of the desktop app.
 
-The desktop proper arrives with its own issue; until then this shows which database the
-app would open, so the run command can be exercised end to end.
+`run` opens the database (creating or migrating it), builds the worker pools and the main
+window, asks which officer is using the app, and runs the Qt event loop.
 
 ``VICMAN_GUI_SMOKE_MS``: if set to a number of milliseconds, the app quits by itself after
 that long (headless smoke tests of the run command, with ``QT_QPA_PLATFORM=offscreen``).
@@ -13,19 +13,31 @@ import os
 import sys
 from urllib.parse import urlsplit, urlunsplit
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from vicman.gui.errors import describe_error
+from vicman.gui.main_window import MainWindow
+from vicman.gui.workers import Runner
+from vicman.rules.code import CodeDataError
+from vicman.services.context import ServiceContext, open_context
+from vicman.store import StoreError
 
 APP_NAME = "vicman"
 ORGANISATION = "vicman"
 SMOKE_ENV = "VICMAN_GUI_SMOKE_MS"
+EXIT_CANNOT_OPEN = 2
 
 
 def describe_db(db_url: str) -> str:
-    """The database location as shown to the user: a path as given, a URL without its password."""
+    """The database location as shown to the user: the file for SQLite, a URL without its password."""
     if "://" not in db_url:
         return db_url
     parts = urlsplit(db_url)
+    if parts.scheme.split("+")[0] == "sqlite":
+        path = db_url.split("://", 1)[1]
+        path = path[1:] if path.startswith("/") else path  # sqlite:///relative, sqlite:////absolute
+        return path or ":memory:"
     if parts.password is None:
         return db_url
     host = parts.hostname or ""
@@ -35,24 +47,11 @@ def describe_db(db_url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def build_main_window(db_url: str) -> QMainWindow:
-    """The main window for ``db_url``. Needs a QApplication to exist already."""
-    location = describe_db(db_url)
-    window = QMainWindow()
-    window.setObjectName("mainWindow")
-    window.setWindowTitle(f"vicman — {location}")
-
-    label = QLabel(f"This window is a placeholder until the desktop issue lands.\n\nDatabase: {location}")
-    label.setObjectName("placeholderLabel")
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setMargin(24)
-    window.setCentralWidget(label)
-
-    window.statusBar().showMessage(f"Database: {location}")
-    window.resize(720, 420)
+def build_main_window(ctx: ServiceContext, db_url: str, settings: QSettings | None = None) -> MainWindow:
+    """The main window over an open context. Needs a QApplication; call `start()` on it once shown."""
+    runner = Runner()
+    window = MainWindow(ctx, runner, settings or QSettings(ORGANISATION, APP_NAME), describe_db(db_url))
+    runner.setParent(window)
     return window
 
 
@@ -69,19 +68,33 @@ def _smoke_ms() -> int | None:
 
 
 def run(db_url: str, argv: list[str] | None = None) -> int:
-    """Create the QApplication, show the main window and run the event loop."""
+    """Create the QApplication, open the database, show the main window and run the event loop."""
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(list(sys.argv if argv is None else argv))
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANISATION)
 
-    window = build_main_window(db_url)
-    window.show()
-
     ms = _smoke_ms()
     if ms is not None:
         QTimer.singleShot(ms, app.quit)
 
-    code = app.exec()
-    window.close()
+    try:
+        ctx = open_context(db_url)
+    except (StoreError, CodeDataError, OSError) as exc:
+        QMessageBox.critical(
+            None,
+            "vicman",
+            f"vicman could not open the database at {describe_db(db_url)}.\n\n{describe_error(exc)}",
+        )
+        return EXIT_CANNOT_OPEN
+
+    window = build_main_window(ctx, db_url)
+    try:
+        window.show()
+        window.start()
+        code = app.exec()
+        window.close()
+        window.runner.wait_for_done()
+    finally:
+        ctx.close()
     return int(code)

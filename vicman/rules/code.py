@@ -9,7 +9,7 @@ import tomllib
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ class Rule:
     consent: str = "none"
     explicit_consent_offences: frozenset[str] = frozenset()
     explicit_consent_roles: frozenset[str] = frozenset()
+    explicit_consent_reasons: frozenset[str] = frozenset()
     stop_events: frozenset[str] = frozenset()
     section: str = ""
     confidence: str = ""
@@ -104,6 +105,12 @@ class CodeBook:
         self.editions = tuple(sorted(editions, key=lambda e: e.in_force_from))
         if not self.editions:
             raise CodeDataError("no Victims' Code editions found")
+        ids = [e.id for e in self.editions]
+        for edition_id in sorted({i for i in ids if ids.count(i) > 1}):
+            raise CodeDataError(f"two edition files both declare edition {edition_id}")
+        starts = [e.in_force_from for e in self.editions]
+        for start in sorted({d for d in starts if starts.count(d) > 1}):
+            raise CodeDataError(f"two editions both come into force on {start}")
         self._starts = [e.in_force_from for e in self.editions]
         self.offences = offences
         self._by_id = {e.id: e for e in self.editions}
@@ -123,6 +130,11 @@ class CodeBook:
             for rule in edition.rules:
                 titles[rule.id] = rule.title
         return titles
+
+
+def _is_count(value: object) -> bool:
+    """A whole number from TOML; booleans are ints in Python but not counts of days."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def default_codes_dir() -> Path:
@@ -152,6 +164,14 @@ def _load_edition(path: Path, offence_ids: frozenset[str]) -> Edition:
 
 
 _EDITION_KEYS = {"edition", "eligibility", "enhanced", "updates", "rule"}
+_TABLE_KEYS = {
+    "edition": {"id", "title", "in_force_from", "source", "summary"},
+    "eligibility": {"roles"},
+    "enhanced": {"label", "reasons", "child_under", "most_serious_offences", "intimidated_offences",
+                 "most_serious_roles", "reason_text"},
+    "updates": {"every_months", "every_days"},
+}
+_EXEMPTION_KEYS = {"when", "effect", "reason"}
 _RULE_KEYS = {
     "id",
     "title",
@@ -167,6 +187,7 @@ _RULE_KEYS = {
     "consent",
     "explicit_consent_offences",
     "explicit_consent_roles",
+    "explicit_consent_reasons",
     "stop_events",
     "section",
     "confidence",
@@ -188,12 +209,19 @@ class _Reader:
         unknown = set(data) - _EDITION_KEYS
         if unknown:
             raise self.fail("top level", f"unknown keys {sorted(unknown)}")
+        for table, allowed in _TABLE_KEYS.items():
+            extra = set(data.get(table, {})) - allowed
+            if extra:
+                raise self.fail(table, f"unknown keys {sorted(extra)}")
         head = self._table(data, "edition")
         start = head.get("in_force_from")
-        if not isinstance(start, date):
+        if not isinstance(start, date) or isinstance(start, datetime):
             raise self.fail("edition.in_force_from", "must be a TOML date such as 2021-04-01")
         roles = self._names(self._table(data, "eligibility").get("roles", []), "eligibility.roles", set(Role))
         updates = data.get("updates", {})
+        for key, value in updates.items():
+            if not _is_count(value) or value < 1:
+                raise self.fail(f"updates.{key}", "must be a whole number of at least 1")
         rules = tuple(self.rule(i, raw) for i, raw in enumerate(data.get("rule", [])))
         ids = [r.id for r in rules]
         if len(ids) != len(set(ids)):
@@ -247,10 +275,13 @@ class _Reader:
         days_enhanced = raw.get("days_enhanced", days_standard)
         if trigger != "periodic":
             for name, value in (("days_standard", days_standard), ("days_enhanced", days_enhanced)):
-                if not isinstance(value, int) or value < 0:
+                if not _is_count(value) or value < 0:
                     raise self.fail(where, f"{name} must be a whole number of working days")
         exemptions = []
         for raw_exemption in raw.get("exempt", []):
+            extra = set(raw_exemption) - _EXEMPTION_KEYS
+            if extra:
+                raise self.fail(f"{where}.exempt", f"unknown keys {sorted(extra)}")
             when, effect = raw_exemption.get("when"), raw_exemption.get("effect")
             if when not in EXEMPTION_FACTS or effect not in EXEMPTION_EFFECTS:
                 raise self.fail(where, f"exempt needs when in {EXEMPTION_FACTS} and effect in {EXEMPTION_EFFECTS}")
@@ -275,6 +306,9 @@ class _Reader:
             consent=consent,
             explicit_consent_offences=self._offences(raw.get("explicit_consent_offences", []), where),
             explicit_consent_roles=self._names(raw.get("explicit_consent_roles", []), where, set(Role)),
+            explicit_consent_reasons=self._names(
+                raw.get("explicit_consent_reasons", []), f"{where}.explicit_consent_reasons", set(ExplicitReason)
+            ),
             stop_events=self._names(raw.get("stop_events", []), where, set(EventType)),
             section=str(raw.get("section", "")),
             confidence=str(raw.get("confidence", "")),

@@ -225,8 +225,11 @@ class _Deriver:
         return bool(getattr(self.facts, name))
 
     def _consent(self, rule: Rule) -> str:
+        facts = self.facts
         if rule.consent == "opt_out" and (
-            rule.explicit_consent_offences & self.offence_classes or self.facts.role in rule.explicit_consent_roles
+            rule.explicit_consent_offences & self.offence_classes
+            or facts.role in rule.explicit_consent_roles
+            or rule.explicit_consent_reasons & facts.explicit_reasons
         ):
             return "explicit"
         return rule.consent

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
-
 from vicman.domain.facts import CaseFacts
 from vicman.domain.obligations import EnhancedReason
 from vicman.rules.code import Edition
@@ -26,7 +24,9 @@ _CATEGORY_OF_EXPLICIT = {
 
 
 def age_on(dob: date, day: date) -> int:
-    return relativedelta(day, dob).years
+    """Completed years on `day`. Someone born on 29 February turns a year older on 1 March in
+    common years, as English law reads a birthday (Family Law Reform Act 1969, s.9)."""
+    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
 def enhanced_reasons(

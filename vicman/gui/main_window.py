@@ -1,0 +1,256 @@
+"""The main window: My work, Bureau queue and Search tabs, menus, shortcuts, sign-in and the status bar.
+
+Signals:
+    signed_in(object): an officer (`OfficerView`) signed in.
+    people_loaded(): the officers and divisions have been read (start-up).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from vicman import __version__
+from vicman.gui import ui_state
+from vicman.gui.dialogs.sign_in import SignInDialog
+from vicman.gui.errors import describe_error
+from vicman.gui.views.bureau_queue import BureauQueueView
+from vicman.gui.views.duty_list import DutyListView
+from vicman.gui.views.my_work import MyWorkView
+from vicman.gui.views.search_view import SearchView
+from vicman.gui.workers import Runner
+from vicman.services import people
+from vicman.services.context import Actor, ServiceContext
+from vicman.services.people import OfficerView
+
+
+def _load_people(ctx: ServiceContext) -> tuple[list[OfficerView], list[str]]:
+    return people.list_officers(ctx), people.list_divisions(ctx)
+
+
+class MainWindow(QMainWindow):
+    signed_in = Signal(object)
+    people_loaded = Signal()
+
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        runner: Runner,
+        settings: QSettings,
+        db_location: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.ctx = ctx
+        self.runner = runner
+        self.settings = settings
+        self.db_location = db_location
+        self.officer: OfficerView | None = None
+        self.officers: list[OfficerView] = []
+        self.divisions: list[str] = []
+        self.sign_in_dialog: SignInDialog | None = None
+        self.setWindowTitle(f"vicman — {db_location}")
+        self.setAccessibleName("vicman")
+
+        self.my_work = MyWorkView(ctx, runner)
+        self.bureau = BureauQueueView(ctx, runner)
+        self.search = SearchView(ctx, runner)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setAccessibleName("Screens")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.my_work, "&My work")
+        self.tabs.addTab(self.bureau, "&Bureau queue")
+        self.tabs.addTab(self.search, "&Search")
+        self.setCentralWidget(self.tabs)
+        for view in (self.my_work, self.bureau):
+            view.contacts_recorded.connect(self._on_contacts_recorded)
+            view.load_failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.bureau.division_changed.connect(lambda name: ui_state.write(self.settings, ui_state.BUREAU_DIVISION, name))
+
+        self.signed_in_label = QLabel("Not signed in")
+        self.signed_in_label.setObjectName("signedInLabel")
+        self.signed_in_label.setAccessibleName("Signed-in officer")
+        self.busy_label = QLabel("")
+        self.busy_label.setObjectName("busyLabel")
+        self.statusBar().addPermanentWidget(self.busy_label)
+        self.statusBar().addPermanentWidget(self.signed_in_label)
+        runner.busy_changed.connect(lambda busy: self.busy_label.setText("Working…" if busy else ""))
+
+        self._build_menus()
+        self._restore_layout()
+
+    # --- menus and shortcuts ------------------------------------------------------------------
+
+    def _action(self, text: str, shortcut: QKeySequence | str | None, slot, name: str) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        self.switch_action = self._action("S&witch officer…", "Ctrl+Shift+O", self.ask_who_you_are, "switchOfficer")
+        self.refresh_action = self._action("&Refresh", QKeySequence.StandardKey.Refresh, self.refresh, "refresh")
+        self.refresh_action.setShortcuts([QKeySequence("F5")])
+        self.quit_action = self._action("&Quit", "Ctrl+Q", self.close, "quit")
+        self.log_action = self._action("&Log contact…", "Ctrl+L", self.log_contact, "logContact")
+        self.find_action = self._action("&Find a victim…", "Ctrl+F", self.show_search, "find")
+        self.about_action = self._action("&About vicman", None, self.show_about, "about")
+        tab_actions = []
+        for i, text in enumerate(("&My work", "&Bureau queue", "&Search")):
+            tab_actions.append(self._action(text, f"Ctrl+{i + 1}", lambda _=False, i=i: self.tabs.setCurrentIndex(i), f"tab{i}"))
+
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.switch_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        work_menu = self.menuBar().addMenu("&Work")
+        work_menu.addAction(self.log_action)
+        work_menu.addAction(self.find_action)
+        work_menu.addAction(self.refresh_action)
+        view_menu = self.menuBar().addMenu("&View")
+        for action in tab_actions:
+            view_menu.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    # --- start-up and signing in --------------------------------------------------------------
+
+    def start(self) -> None:
+        """Read the officers and divisions, then ask who is using the app."""
+        self.statusBar().showMessage("Reading officers and divisions…")
+        self.runner.read(_load_people, self.ctx).on_success(self._on_people_loaded).on_failure(self._on_people_failed)
+
+    def _on_people_loaded(self, result: tuple[list[OfficerView], list[str]]) -> None:
+        self.officers, self.divisions = result
+        self.statusBar().clearMessage()
+        self.bureau.set_officers(self.officers)
+        remembered = ui_state.read(self.settings, ui_state.BUREAU_DIVISION)
+        self.bureau.set_divisions(self.divisions, remembered if remembered in self.divisions else None)
+        self.people_loaded.emit()
+        if not self.officers:
+            self.signed_in_label.setText("Not signed in (no officers in this database yet)")
+            self.my_work.refresh()
+            return
+        self.ask_who_you_are()
+
+    def _on_people_failed(self, exc: BaseException) -> None:
+        self.statusBar().clearMessage()
+        QMessageBox.warning(self, "vicman", f"The list of officers could not be read.\n\n{describe_error(exc)}")
+
+    def ask_who_you_are(self) -> SignInDialog | None:
+        """Open the "which officer are you" dialog (window-modal; returns at once)."""
+        if not self.officers:
+            return None
+        last = self.officer.staff_no if self.officer else ui_state.read(self.settings, ui_state.LAST_OFFICER)
+        dialog = SignInDialog(self.officers, last, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._on_sign_in_accepted(dialog))
+        dialog.finished.connect(lambda _r: setattr(self, "sign_in_dialog", None))
+        self.sign_in_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_sign_in_accepted(self, dialog: SignInDialog) -> None:
+        officer = dialog.chosen()
+        if officer is not None:
+            self.sign_in(officer)
+
+    def sign_in(self, officer: OfficerView) -> None:
+        """Act as `officer`: entries are stamped with their staff number; My work shows their cases."""
+        self.officer = officer
+        self.ctx.actor = Actor(user=officer.staff_no, workstation=self.ctx.actor.workstation)
+        ui_state.write(self.settings, ui_state.LAST_OFFICER, officer.staff_no)
+        self.signed_in_label.setText(f"Signed in as {officer.label}")
+        for view in (self.my_work, self.bureau):
+            view.set_officer(officer)
+        if ui_state.read(self.settings, ui_state.BUREAU_DIVISION) is None:
+            self.bureau.set_current_division(officer.division)
+        self.my_work.refresh()
+        self.signed_in.emit(officer)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.my_work.refresh()
+        self.bureau.refresh()
+        if self.tabs.currentWidget() is self.search:
+            self.search.search_now()
+
+    def _on_contacts_recorded(self, recorded: list) -> None:
+        count = len(recorded)
+        self.statusBar().showMessage(f"Contact logged for {count} victim{'s' if count != 1 else ''}.", 8000)
+        sender = self.sender()
+        for view in (self.my_work, self.bureau):
+            if view is not sender:
+                view.refresh()
+
+    def current_duty_list(self) -> DutyListView | None:
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, DutyListView) else None
+
+    def log_contact(self) -> None:
+        view = self.current_duty_list()
+        if view is None:
+            return
+        if view.log_contact_for_selection() is None:
+            self.statusBar().showMessage("Select one or more duties first, then log the contact.", 6000)
+
+    def show_search(self) -> None:
+        self.tabs.setCurrentWidget(self.search)
+        self.search.focus_search()
+
+    def about_text(self) -> str:
+        return (
+            f"vicman {__version__}\n\n"
+            "Keeps police forces within the Code of Practice for Victims of Crime.\n\n"
+            f"Database: {self.db_location}"
+        )
+
+    def show_about(self) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Information, "About vicman", self.about_text(), parent=self)
+        box.setObjectName("aboutBox")
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    # --- layout between runs ------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = ui_state.read(self.settings, ui_state.GEOMETRY)
+        if geometry:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = ui_state.read(self.settings, ui_state.STATE)
+        if state:
+            self.restoreState(state)
+        self.my_work.restore_header_state(ui_state.read(self.settings, ui_state.MY_WORK_HEADER))
+        self.bureau.restore_header_state(ui_state.read(self.settings, ui_state.BUREAU_HEADER))
+        header = ui_state.read(self.settings, ui_state.SEARCH_HEADER)
+        if header:
+            self.search.table.horizontalHeader().restoreState(header)
+        try:
+            tab = int(ui_state.read(self.settings, ui_state.CURRENT_TAB, 0))
+        except (TypeError, ValueError):
+            tab = 0
+        self.tabs.setCurrentIndex(tab if 0 <= tab < self.tabs.count() else 0)
+
+    def save_layout(self) -> None:
+        ui_state.write(self.settings, ui_state.GEOMETRY, self.saveGeometry())
+        ui_state.write(self.settings, ui_state.STATE, self.saveState())
+        ui_state.write(self.settings, ui_state.CURRENT_TAB, self.tabs.currentIndex())
+        ui_state.write(self.settings, ui_state.MY_WORK_HEADER, self.my_work.header_state())
+        ui_state.write(self.settings, ui_state.BUREAU_HEADER, self.bureau.header_state())
+        ui_state.write(self.settings, ui_state.SEARCH_HEADER, self.search.table.horizontalHeader().saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)

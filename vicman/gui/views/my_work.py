@@ -1,0 +1,109 @@
+"""My work: the signed-in officer's pending duties, soonest due first, with overdue and due-soon counts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from vicman.gui.models.duty_table_model import COL_DIVISION, COL_OIC, Urgency
+from vicman.gui.views.duty_list import DutyListView
+from vicman.gui.widgets import make_filter_edit
+from vicman.gui.workers import Runner
+from vicman.services import queries
+from vicman.services.context import ServiceContext
+from vicman.services.people import OfficerView
+
+WORKLIST_LIMIT = 500
+
+
+class MyWorkView(DutyListView):
+    """Every pending duty in the signed-in officer's cases. Inherits the signals of `DutyListView`."""
+
+    hidden_columns = (COL_OIC, COL_DIVISION)
+
+    def __init__(self, ctx: ServiceContext, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, runner, parent)
+        self.setObjectName("myWorkView")
+        self.table.setAccessibleName("My duties")
+
+        self.title = QLabel("My work")
+        self.title.setObjectName("myWorkTitle")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+
+        self.overdue_count = _count_label("overdueCount", "#f8d7da", "#58151c")
+        self.due_today_count = _count_label("dueTodayCount", "#ffe8a1", "#4d3800")
+        self.due_soon_count = _count_label("dueSoonCount", "#fff3cd", "#4d3800")
+
+        self.filter_edit = make_filter_edit(
+            "myWorkFilter", "Filter: name, crime ref, duty, language…", "Filter my duties"
+        )
+        self.filter_edit.textChanged.connect(self.proxy.set_text)
+
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addSpacing(16)
+        head.addWidget(self.overdue_count)
+        head.addWidget(self.due_today_count)
+        head.addWidget(self.due_soon_count)
+        head.addStretch(1)
+        head.addWidget(self.filter_edit, 0)
+        self.filter_edit.setMinimumWidth(300)
+
+        foot = QHBoxLayout()
+        foot.addWidget(self.footer, 1)
+        foot.addWidget(self.log_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(foot)
+        self._show_counts()
+
+    def set_officer(self, officer: OfficerView | None) -> None:
+        super().set_officer(officer)
+        self.title.setText(f"My work — {officer.label}" if officer else "My work")
+
+    def _load_call(self):
+        if self._officer is None:
+            return None
+        return queries.officer_worklist, (self._ctx, self._officer.staff_no), {
+            "as_of": self._ctx.today(),
+            "limit": WORKLIST_LIMIT,
+        }
+
+    def _empty_text(self) -> str:
+        if self._officer is None:
+            return "Nobody is signed in.\n\nChoose who you are with File → Switch officer (Ctrl+Shift+O)."
+        return "Nothing is waiting for you: every duty in your cases is met or waived."
+
+    def _after_load(self) -> None:
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        counts = self.model.counts()
+        self.overdue_count.setText(f"{counts[Urgency.OVERDUE]} overdue")
+        self.due_today_count.setText(f"{counts[Urgency.DUE_TODAY]} due today")
+        self.due_soon_count.setText(f"{counts[Urgency.DUE_SOON]} due soon")
+        self.overdue_count.setAccessibleName(self.overdue_count.text())
+        self.due_today_count.setAccessibleName(self.due_today_count.text())
+        self.due_soon_count.setAccessibleName(self.due_soon_count.text())
+        self.due_soon_count.setToolTip("Due by the end of the next working day")
+
+    def counts(self) -> tuple[int, int]:
+        """(overdue, due today) as shown in the header."""
+        counts = self.model.counts()
+        return counts[Urgency.OVERDUE], counts[Urgency.DUE_TODAY]
+
+
+def _count_label(name: str, background: str, foreground: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setStyleSheet(
+        f"QLabel {{ background: {background}; color: {foreground}; border-radius: 9px;"
+        " padding: 2px 10px; font-weight: bold; }"
+    )
+    return label
