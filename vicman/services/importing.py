@@ -42,6 +42,7 @@ from vicman.services.errors import ImportRejected, InvalidInput
 from vicman.services.parsing import (
     ParseError,
     check_email,
+    name_key,
     parse_bool,
     parse_date,
     parse_datetime,
@@ -560,6 +561,7 @@ class _ChunkWriter:
             changes = _changes({k: getattr(found, k) for k in wanted}, wanted)
             changes.pop("surname_key", None)
             changes.pop("phone_key", None)
+            changes.pop("name_key", None)
             if changes:
                 session.execute(
                     update(PersonRow)
@@ -631,6 +633,7 @@ def _person_values(r: dict[str, Any]) -> dict[str, Any]:
     wanted = {
         "name": r["victim_name"],
         "surname_key": surname_key(r["victim_name"]),
+        "name_key": name_key(r["victim_name"]),
         "dob": r["victim_dob"],
         "phone": phone,
         "phone_key": phone_key(phone) if phone else None,

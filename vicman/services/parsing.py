@@ -95,5 +95,10 @@ def surname_key(name: str) -> str:
     return words[-1].casefold() if words else ""
 
 
+def name_key(name: str) -> str:
+    """The whole name casefolded with single spaces, for prefix search from the first name."""
+    return " ".join(name.split()).casefold()
+
+
 def ref_key(ref: str) -> str:
     return ref.strip().upper()

@@ -13,7 +13,7 @@ from vicman.domain.obligations import Obligation
 from vicman.rules import derive_obligations
 from vicman.services.context import ServiceContext
 from vicman.services.errors import InvalidInput, NotFound
-from vicman.services.parsing import phone_key, ref_key
+from vicman.services.parsing import name_key, phone_key, ref_key
 from vicman.services.views import DutyRow, ObligationView, SearchHit
 from vicman.store.facts import CHUNK, load_link_facts
 from vicman.store.tables import (
@@ -229,6 +229,8 @@ def search(ctx: ServiceContext, text: str, limit: int = 50) -> list[SearchHit]:
     with ctx.db.read() as session:
         surname = term.split()[-1].casefold()
         for person_id in session.scalars(_prefix(PersonRow.id, PersonRow.surname_key, surname, limit)):
+            hits.setdefault(person_id, "name")
+        for person_id in session.scalars(_prefix(PersonRow.id, PersonRow.name_key, name_key(term), limit)):
             hits.setdefault(person_id, "name")
         key = ref_key(term)
         for person_id in session.scalars(_prefix(PersonRow.id, PersonRow.ref_key, key, limit)):

@@ -75,6 +75,7 @@ class PersonRow(Base):
     ref_key: Mapped[str] = mapped_column(String(64), index=True)
     name: Mapped[str] = mapped_column(String(200))
     surname_key: Mapped[str] = mapped_column(String(200), index=True)
+    name_key: Mapped[str | None] = mapped_column(String(200), index=True)
     dob: Mapped[date | None] = mapped_column(Date)
     phone: Mapped[str | None] = mapped_column(String(40))
     phone_key: Mapped[str | None] = mapped_column(String(40), index=True)
@@ -256,4 +257,72 @@ class SettingRow(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-APPEND_ONLY_TABLES = ("contact_entry", "event", "referral", "waiver", "detail_change", "audit")
+APPEND_ONLY_TABLES = (
+    "contact_entry",
+    "event",
+    "referral",
+    "waiver",
+    "detail_change",
+    "audit",
+    "needs_assessment",
+    "contact_contract",
+    "certification",
+)
+
+
+class NeedsAssessmentRow(Base):
+    """A needs assessment of a victim in a crime; the newest standing one applies."""
+
+    __tablename__ = "needs_assessment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("crime_person.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    mental_disorder: Mapped[bool] = mapped_column(Boolean, default=False)
+    impaired_intelligence: Mapped[bool] = mapped_column(Boolean, default=False)
+    physical_disability: Mapped[bool] = mapped_column(Boolean, default=False)
+    fear_or_distress: Mapped[bool] = mapped_column(Boolean, default=False)
+    repeatedly_targeted: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("needs_assessment.id"), unique=True)
+    retracted: Mapped[bool] = mapped_column(Boolean, default=False)
+    correction_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ContactContractRow(Base):
+    """How and how often the victim agreed to be updated; the newest standing one applies."""
+
+    __tablename__ = "contact_contract"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("crime_person.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    every_days: Mapped[int | None] = mapped_column(Integer)
+    every_months: Mapped[int | None] = mapped_column(Integer)
+    updates_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    method: Mapped[str | None] = mapped_column(String(8))
+    safe_times: Mapped[str | None] = mapped_column(String(200))
+    may_leave_messages: Mapped[bool] = mapped_column(Boolean, default=False)
+    vps_offered: Mapped[bool] = mapped_column(Boolean, default=False)
+    vps_answer: Mapped[str | None] = mapped_column(String(16))
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("contact_contract.id"), unique=True)
+    retracted: Mapped[bool] = mapped_column(Boolean, default=False)
+    correction_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CertificationRow(Base):
+    """The officer's certificate that every Code duty for this victim in this crime is met or waived."""
+
+    __tablename__ = "certification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("crime_person.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    by: Mapped[str] = mapped_column(String(64))
+    duties: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
