@@ -10,10 +10,11 @@ from vicman.domain.enums import (
     Role,
     Status,
 )
-from vicman.domain.facts import CaseFacts, ContactFact, EventFact, ReferralFact, WaiverFact
+from vicman.domain.facts import AssessmentFact, CaseFacts, ContactFact, EventFact, ReferralFact, WaiverFact
 from vicman.domain.obligations import EnhancedReason, Obligation
 
 __all__ = [
+    "AssessmentFact",
     "CaseFacts",
     "ContactFact",
     "ContactMethod",

@@ -44,6 +44,19 @@ class WaiverFact:
 
 
 @dataclass(frozen=True, slots=True)
+class AssessmentFact:
+    """A needs assessment's finding: which of the assessed reasons (vulnerable, intimidated,
+    persistently targeted) it found. It applies to duties that arise from its date on."""
+
+    id: int
+    at: datetime
+    reasons: frozenset[str]
+
+
+ASSESSED_REASONS = frozenset({"vulnerable", "intimidated", "persistently_targeted"})
+
+
+@dataclass(frozen=True, slots=True)
 class CaseFacts:
     crime_ref: str
     person_ref: str
@@ -60,6 +73,16 @@ class CaseFacts:
     contacts: tuple[ContactFact, ...] = field(default=())
     referrals: tuple[ReferralFact, ...] = field(default=())
     waivers: tuple[WaiverFact, ...] = field(default=())
+    assessments: tuple[AssessmentFact, ...] = field(default=())
+
+    def explicit_reasons_at(self, moment: datetime) -> frozenset[str]:
+        """The recorded reasons in force at `moment`: the newest assessment made by then decides the
+        assessed reasons, so a later assessment never shortens a deadline that had already started."""
+        made = [a for a in self.assessments if a.at <= moment]
+        if not made:
+            return self.explicit_reasons
+        latest = max(made, key=lambda a: (a.at, a.id))
+        return (self.explicit_reasons - ASSESSED_REASONS) | latest.reasons
 
     def known_by(self, cutoff: datetime) -> CaseFacts:
         """The facts as they stood at `cutoff`: entries dated after it had not happened yet."""
@@ -69,4 +92,5 @@ class CaseFacts:
             contacts=tuple(c for c in self.contacts if c.at <= cutoff),
             referrals=tuple(r for r in self.referrals if r.at <= cutoff),
             waivers=tuple(w for w in self.waivers if w.at <= cutoff),
+            assessments=tuple(a for a in self.assessments if a.at <= cutoff),
         )

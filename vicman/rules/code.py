@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from vicman.domain.enums import EventType, ExplicitReason, Role
 from vicman.rules.offences import OffenceClassifier, load_offence_classes
@@ -132,7 +132,7 @@ class CodeBook:
         return titles
 
 
-def _is_count(value: object) -> bool:
+def _is_count(value: object) -> TypeGuard[int]:
     """A whole number from TOML; booleans are ints in Python but not counts of days."""
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -167,8 +167,15 @@ _EDITION_KEYS = {"edition", "eligibility", "enhanced", "updates", "rule"}
 _TABLE_KEYS = {
     "edition": {"id", "title", "in_force_from", "source", "summary"},
     "eligibility": {"roles"},
-    "enhanced": {"label", "reasons", "child_under", "most_serious_offences", "intimidated_offences",
-                 "most_serious_roles", "reason_text"},
+    "enhanced": {
+        "label",
+        "reasons",
+        "child_under",
+        "most_serious_offences",
+        "intimidated_offences",
+        "most_serious_roles",
+        "reason_text",
+    },
     "updates": {"every_months", "every_days"},
 }
 _EXEMPTION_KEYS = {"when", "effect", "reason"}

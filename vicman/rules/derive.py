@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 
 from vicman.domain.enums import ObligationState, Outcome
 from vicman.domain.facts import CaseFacts, ContactFact, WaiverFact
-from vicman.domain.obligations import Obligation
+from vicman.domain.obligations import EnhancedReason, Obligation
 from vicman.rules.calendar import WorkingCalendar
 from vicman.rules.code import CodeBook, Edition, Rule
 from vicman.rules.enhanced import enhanced_reasons
@@ -120,7 +120,7 @@ class _Deriver:
     def _duty(self, edition: Edition, rule: Rule, key: str, trigger_at: datetime) -> Obligation | None:
         if not self._eligible(edition, rule):
             return None
-        reasons = enhanced_reasons(edition, self.facts, local_date(trigger_at), self.code.offences)
+        reasons = self._reasons(edition, trigger_at)
         if self._excluded(rule, bool(reasons)):
             return None
         exemption_reason = None
@@ -156,11 +156,11 @@ class _Deriver:
         key: str,
         trigger_at: datetime,
         due: date,
-        reasons: tuple | None = None,
+        reasons: tuple[EnhancedReason, ...] | None = None,
     ) -> Obligation:
         trigger_date = local_date(trigger_at)
         if reasons is None:
-            reasons = enhanced_reasons(edition, self.facts, trigger_date, self.code.offences)
+            reasons = self._reasons(edition, trigger_at)
         return Obligation(
             crime_ref=self.facts.crime_ref,
             person_ref=self.facts.person_ref,
@@ -175,6 +175,10 @@ class _Deriver:
             consent=self._consent(rule),
             state=ObligationState.PENDING,
         )
+
+    def _reasons(self, edition: Edition, trigger_at: datetime) -> tuple[EnhancedReason, ...]:
+        explicit = self.facts.explicit_reasons_at(trigger_at)
+        return enhanced_reasons(edition, self.facts, local_date(trigger_at), self.code.offences, explicit)
 
     def _meeting_entry(self, rule: Rule, trigger_at: datetime) -> tuple[str, datetime, int] | None:
         if rule.met_by == "referral":

@@ -30,14 +30,21 @@ def age_on(dob: date, day: date) -> int:
 
 
 def enhanced_reasons(
-    edition: Edition, facts: CaseFacts, on: date, offences: OffenceClassifier
+    edition: Edition,
+    facts: CaseFacts,
+    on: date,
+    offences: OffenceClassifier,
+    explicit: frozenset[str] | None = None,
 ) -> tuple[EnhancedReason, ...]:
+    """Why the victim is enhanced on `on`; `explicit` is the recorded reasons then in force
+    (default: the case's recorded reasons)."""
     definition = edition.enhanced
+    recorded = facts.explicit_reasons if explicit is None else explicit
     texts = definition.reason_text
     reasons: list[EnhancedReason] = []
-    for explicit in sorted(facts.explicit_reasons & definition.reasons):
+    for reason in sorted(recorded & definition.reasons):
         reasons.append(
-            EnhancedReason(explicit, _CATEGORY_OF_EXPLICIT[explicit], texts.get(explicit, explicit.replace("_", " ")))
+            EnhancedReason(reason, _CATEGORY_OF_EXPLICIT[reason], texts.get(reason, reason.replace("_", " ")))
         )
     if definition.child_under is not None and facts.dob is not None and facts.dob <= on:
         if age_on(facts.dob, on) < definition.child_under:

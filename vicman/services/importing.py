@@ -491,7 +491,7 @@ class _ChunkWriter:
             session.execute(insert(OfficerRow), new_rows)
             self.counts.add("officers_created", len(new_rows))
         query = select(OfficerRow.staff_no, OfficerRow.id).where(OfficerRow.staff_no.in_(wanted_by_no))
-        return dict(session.execute(query).tuples().all())
+        return dict(session.execute(query).all())
 
     def crimes(self, chunk: list[dict[str, Any]], officer_ids: dict[str, int]) -> tuple[dict[str, int], list[int]]:
         session = self.session
@@ -534,7 +534,7 @@ class _ChunkWriter:
         self.counts.add("crimes_created", len(new_rows))
         self.counts.add("crimes_updated", len(changed))
         query = select(CrimeRow.ref, CrimeRow.id).where(CrimeRow.ref.in_(wanted_by_ref))
-        return dict(session.execute(query).tuples().all()), changed
+        return dict(session.execute(query).all()), changed
 
     def people(self, chunk: list[dict[str, Any]]) -> tuple[dict[str, int], list[int]]:
         session = self.session
@@ -575,7 +575,7 @@ class _ChunkWriter:
         self.counts.add("people_created", len(new_rows))
         self.counts.add("people_updated", len(changed))
         query = select(PersonRow.ref, PersonRow.id).where(PersonRow.ref.in_(wanted_by_ref))
-        return dict(session.execute(query).tuples().all()), changed
+        return dict(session.execute(query).all()), changed
 
     def links(self, chunk: list[dict[str, Any]], crime_ids: dict[str, int], person_ids: dict[str, int]) -> list[int]:
         session = self.session

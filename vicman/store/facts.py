@@ -11,12 +11,13 @@ from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from vicman.domain.enums import ContactMethod, EventType, Outcome, Role
-from vicman.domain.facts import CaseFacts, ContactFact, EventFact, ReferralFact, WaiverFact
+from vicman.domain.facts import AssessmentFact, CaseFacts, ContactFact, EventFact, ReferralFact, WaiverFact
 from vicman.store.tables import (
     ContactEntryRow,
     CrimePersonRow,
     CrimeRow,
     EventRow,
+    NeedsAssessmentRow,
     PersonRow,
     ReferralRow,
     WaiverRow,
@@ -93,6 +94,9 @@ def _load_chunk(session: Session, link_ids: Sequence[int]) -> list[LinkFacts]:
     referrals: dict[int, list[ReferralFact]] = defaultdict(list)
     for referral in session.scalars(effective(ReferralRow).where(ReferralRow.link_id.in_(link_ids))):
         referrals[referral.link_id].append(ReferralFact(referral.id, referral.at))
+    assessments: dict[int, list[AssessmentFact]] = defaultdict(list)
+    for found in session.scalars(effective(NeedsAssessmentRow).where(NeedsAssessmentRow.link_id.in_(link_ids))):
+        assessments[found.link_id].append(AssessmentFact(found.id, found.at, assessed_reasons(found)))
     waivers: dict[int, list[WaiverFact]] = defaultdict(list)
     for waiver in session.scalars(effective(WaiverRow).where(WaiverRow.link_id.in_(link_ids))):
         waivers[waiver.link_id].append(
@@ -133,9 +137,22 @@ def _load_chunk(session: Session, link_ids: Sequence[int]) -> list[LinkFacts]:
             contacts=tuple(contacts.get(link_id, ())),
             referrals=tuple(referrals.get(link_id, ())),
             waivers=tuple(waivers.get(link_id, ())),
+            assessments=tuple(assessments.get(link_id, ())),
         )
         result.append(LinkFacts(link_id, crime_id, person_id, division, oic_id, facts))
     return result
+
+
+def assessed_reasons(row: NeedsAssessmentRow) -> frozenset[str]:
+    """The enhanced-entitlement reasons a needs assessment's answers identify."""
+    found = set()
+    if row.mental_disorder or row.impaired_intelligence or row.physical_disability:
+        found.add("vulnerable")
+    if row.fear_or_distress:
+        found.add("intimidated")
+    if row.repeatedly_targeted:
+        found.add("persistently_targeted")
+    return frozenset(found)
 
 
 def links_of_crimes(session: Session, crime_ids: Iterable[int]) -> list[int]:
