@@ -237,13 +237,17 @@ def _timeline(
     link_ids = [k.id for k in links]
     crime_of_link = {k.id: crimes[k.crime_id].ref for k in links}
     entries: list[TimelineEntry] = []
-    officers = dict(session.execute(select(OfficerRow.id, OfficerRow.staff_no)).all()) if link_ids else {}
+    officers: dict[int, str] = {}
 
     def corrected_by(table: Any, ids: Iterable[int]) -> dict[int, int]:
         query = select(table.corrects_id, table.id).where(table.corrects_id.in_(list(ids)))
         return dict(session.execute(query).all())
 
     contacts = list(session.scalars(select(ContactEntryRow).where(ContactEntryRow.link_id.in_(link_ids))))
+    behalf = {c.on_behalf_of_id for c in contacts if c.on_behalf_of_id}
+    if behalf:
+        query = select(OfficerRow.id, OfficerRow.staff_no).where(OfficerRow.id.in_(behalf))
+        officers = {officer_id: staff_no for officer_id, staff_no in session.execute(query)}
     later = corrected_by(ContactEntryRow, [c.id for c in contacts])
     for c in contacts:
         summary = f"{c.method.capitalize()} contact: {OUTCOME_WORDS.get(c.outcome, c.outcome)}"
