@@ -134,3 +134,17 @@ def test_new_entries_are_append_only_in_the_database(case) -> None:
         for table in ("needs_assessment", "contact_contract"):
             with pytest.raises(Exception, match="append-only"):
                 connection.execute(text(f"DELETE FROM {table}"))
+
+
+def test_minimum_standards_and_the_officers_own_figures(case) -> None:
+    from vicman.services.standards import minimum_standards
+
+    entries.record_contact(case, "CR-1001", "V-1", at(2026, 11, 25), "phone", "informed")  # arrest duty met late
+    panel = minimum_standards(case, "P100")
+    assert panel.edition == "2021"
+    arrest = next(s for s in panel.standards if s.rule == "inform_arrest")
+    assert arrest.deadline == "5 working days (enhanced: 1)"
+    figures = panel.figures
+    assert figures is not None
+    # Due this month by 26/11: vs_referral (18/11, overdue) and inform_arrest (24/11, met late).
+    assert (figures.due, figures.met_on_time, figures.met_late, figures.overdue_now) == (2, 0, 1, 1)
