@@ -198,7 +198,8 @@ def _import(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> int:
         out.write(
             f"{result.file}: {result.rows} rows; crimes {result.crimes_created} new, {result.crimes_updated} changed; "
             f"people {result.people_created} new, {result.people_updated} changed; "
-            f"officers {result.officers_created} new; {result.obligations_rederived} duties worked out.\n"
+            f"officers {result.officers_created} new, {result.officers_updated} changed; "
+            f"{result.obligations_rederived} duties worked out.\n"
         )
     return 0
 

@@ -10,7 +10,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from vicman.services.context import ServiceContext
-from vicman.store.tables import AuditRow
+from vicman.store.tables import AuditRow, core_table
 
 COLLECT = "collect"
 ALTER = "alter"
@@ -51,4 +51,4 @@ def record_many(
         for object_id, detail in items
     ]
     if rows:
-        session.execute(insert(AuditRow), rows)
+        session.execute(insert(core_table(AuditRow)), rows)

@@ -27,6 +27,7 @@ from vicman.store.tables import (
     NeedsAssessmentRow,
     ObligationRow,
     PersonRow,
+    core_table,
 )
 
 VPS_ANSWERS = ("accepted", "declined", "undecided")
@@ -76,7 +77,7 @@ def _detail_change(
         for field, (before, after) in changes.items()
     ]
     if rows:
-        session.execute(insert(DetailChangeRow), rows)
+        session.execute(insert(core_table(DetailChangeRow)), rows)
 
 
 def record_needs_assessment(

@@ -51,7 +51,7 @@ from vicman.services.parsing import (
     surname_key,
 )
 from vicman.store.facts import links_of_crimes
-from vicman.store.tables import CrimePersonRow, CrimeRow, DetailChangeRow, OfficerRow, PersonRow
+from vicman.store.tables import CrimePersonRow, CrimeRow, DetailChangeRow, OfficerRow, PersonRow, core_table
 from vicman.store.types import UTCDateTime
 
 REQUIRED = (
@@ -112,6 +112,7 @@ class ImportResult:
     links_created: int
     links_updated: int
     officers_created: int
+    officers_updated: int
     obligations_rederived: int
 
     @property
@@ -125,6 +126,7 @@ class ImportResult:
                 self.links_created,
                 self.links_updated,
                 self.officers_created,
+                self.officers_updated,
             )
         )
 
@@ -343,7 +345,7 @@ def _cross_row_problems(session: Session, stage: Table, name: str) -> list[Inval
     groups = (
         ("crime_ref", "crime", ("reported_at", "offence", "division", "oic_id", "kind")),
         ("victim_ref", "victim", ("victim_name", "victim_dob")),
-        ("oic_id", "officer", ("oic_name", "oic_email")),
+        ("oic_id", "officer", ("oic_name", "oic_email", "oic_team")),
     )
     for key, noun, fields in groups:
         for field in fields:
@@ -404,6 +406,7 @@ def _merge(ctx: ServiceContext, session: Session, stage: Table, name: str, rows:
         links_created=v.get("links_created", 0),
         links_updated=v.get("links_updated", 0),
         officers_created=v.get("officers_created", 0),
+        officers_updated=v.get("officers_updated", 0),
         obligations_rederived=v.get("obligations", 0),
     )
 
@@ -462,7 +465,7 @@ class _ChunkWriter:
 
     def flush(self) -> None:
         if self.detail_rows:
-            self.session.execute(insert(DetailChangeRow), self.detail_rows)
+            self.session.execute(insert(core_table(DetailChangeRow)), self.detail_rows)
         audit.record_many(self.ctx, self.session, audit.COLLECT, "record", self.collected)
         audit.record_many(self.ctx, self.session, audit.ALTER, "record", self.altered)
 
@@ -474,21 +477,31 @@ class _ChunkWriter:
         }
         new_rows = []
         for staff_no, r in wanted_by_no.items():
-            wanted = {"name": r["oic_name"], "email": r["oic_email"], "division": r["division"]}
+            # A crime's division is the crime's: an officer may work crimes in several, so the
+            # officer's own division is taken from the first crime seen and then left alone.
+            wanted = {"name": r["oic_name"], "email": r["oic_email"]}
             if r["oic_team"]:
                 wanted["team"] = r["oic_team"]
             found = existing.get(staff_no)
             if found is None:
                 new_rows.append(
-                    {"staff_no": staff_no, "team": r["oic_team"], **wanted, "active": True, "created_at": self.now}
+                    {
+                        "staff_no": staff_no,
+                        "team": r["oic_team"],
+                        "division": r["division"],
+                        **wanted,
+                        "active": True,
+                        "created_at": self.now,
+                    }
                 )
                 continue
             changes = _changes({k: getattr(found, k) for k in wanted}, wanted)
             if changes:
                 session.execute(update(OfficerRow).where(OfficerRow.id == found.id).values(wanted))
                 self.note_changes("officer", found.id, staff_no, changes)
+                self.counts.add("officers_updated")
         if new_rows:
-            session.execute(insert(OfficerRow), new_rows)
+            session.execute(insert(core_table(OfficerRow)), new_rows)
             self.counts.add("officers_created", len(new_rows))
         query = select(OfficerRow.staff_no, OfficerRow.id).where(OfficerRow.staff_no.in_(wanted_by_no))
         return dict(session.execute(query).all())
@@ -530,7 +543,7 @@ class _ChunkWriter:
                 self.note_changes("crime", found.id, ref, changes)
                 changed.append(found.id)
         if new_rows:
-            session.execute(insert(CrimeRow), new_rows)
+            session.execute(insert(core_table(CrimeRow)), new_rows)
         self.counts.add("crimes_created", len(new_rows))
         self.counts.add("crimes_updated", len(changed))
         query = select(CrimeRow.ref, CrimeRow.id).where(CrimeRow.ref.in_(wanted_by_ref))
@@ -550,6 +563,9 @@ class _ChunkWriter:
                         "ref": ref,
                         "ref_key": ref_key(ref),
                         "interpreter_needed": False,
+                        "language": None,
+                        "ethnicity": None,
+                        "preferred_method": None,
                         **wanted,
                         "version": 1,
                         "created_at": self.now,
@@ -571,7 +587,7 @@ class _ChunkWriter:
                 self.note_changes("person", found.id, ref, changes)
                 changed.append(found.id)
         if new_rows:
-            session.execute(insert(PersonRow), new_rows)
+            session.execute(insert(core_table(PersonRow)), new_rows)
         self.counts.add("people_created", len(new_rows))
         self.counts.add("people_updated", len(changed))
         query = select(PersonRow.ref, PersonRow.id).where(PersonRow.ref.in_(wanted_by_ref))
@@ -615,7 +631,7 @@ class _ChunkWriter:
                 self.note_changes("link", found.id, f"{r['crime_ref']}/{r['victim_ref']}", changes)
                 touched.append(found.id)
         if new_rows:
-            session.execute(insert(CrimePersonRow), new_rows)
+            session.execute(insert(core_table(CrimePersonRow)), new_rows)
             created = session.execute(
                 select(CrimePersonRow.id, CrimePersonRow.crime_id, CrimePersonRow.person_id).where(
                     CrimePersonRow.crime_id.in_({n["crime_id"] for n in new_rows})

@@ -83,8 +83,9 @@ def check_email(text: str) -> str:
 
 def phone_key(text: str) -> str:
     """Digits only, with a leading +44 turned into 0, so searches match however it was typed."""
-    digits = re.sub(r"\D", "", text)
-    if text.strip().startswith("+44") and digits.startswith("44"):
+    cleaned = text.replace("(0)", "")  # "+44 (0)7700 …": the bracketed trunk 0 is not dialled
+    digits = re.sub(r"\D", "", cleaned)
+    if cleaned.strip().startswith("+44") and digits.startswith("44"):
         digits = "0" + digits[2:]
     return digits
 

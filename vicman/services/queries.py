@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import Select, func, select, type_coerce
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from vicman.domain.enums import ObligationState, Status
 from vicman.domain.obligations import Obligation
 from vicman.rules import derive_obligations
+from vicman.services import audit
 from vicman.services.context import ServiceContext
 from vicman.services.errors import InvalidInput, NotFound
 from vicman.services.parsing import name_key, phone_key, ref_key
@@ -258,14 +260,18 @@ def search(ctx: ServiceContext, text: str, limit: int = 50) -> list[SearchHit]:
             .order_by(CrimeRow.ref)
         ):
             crimes.setdefault(person_id, []).append(crime_ref)
-        return [
+        found = [
             SearchHit(people[i].ref, people[i].name, people[i].dob, people[i].phone, tuple(crimes.get(i, ())), hits[i])
             for i in ids
             if i in people
         ]
+    # Search results show victims' names and dates of birth: a consultation, logged as one.
+    with ctx.db.transaction() as session:
+        audit.record(ctx, session, audit.CONSULT, "search", term, {"hits": [h.person_ref for h in found]})
+    return found
 
 
-def _prefix(column, key_column, prefix: str, limit: int):  # type: ignore[no-untyped-def]
+def _prefix(column: Any, key_column: Any, prefix: str, limit: int) -> Select[Any]:
     return select(column).where(key_column >= prefix, key_column < prefix + "\uffff").order_by(key_column).limit(limit)
 
 

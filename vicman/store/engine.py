@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,22 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def check_sqlite_file(path: Path) -> None:
+    """Refuse, without touching it, a file that is not SQLite or holds someone else's database.
+
+    Runs before the engine's first connection, which would switch the file to WAL mode.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as exc:
+        raise StoreUnavailable(f"{path} is not a vicman database (it is not an SQLite file: {exc}).") from exc
+    if tables and "alembic_version" not in tables:
+        raise StoreUnavailable(f"{path} holds a database that is not a vicman database; it was not changed.")
+
+
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -56,6 +73,7 @@ def make_engine(url: str) -> Engine:
             folder = Path(database).parent
             if not folder.exists():
                 raise StoreUnavailable(f"The folder for the database does not exist: {folder}")
+            check_sqlite_file(Path(database))
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _set_sqlite_pragmas)
         # Python's sqlite3 opens transactions lazily; begin explicitly so reads and writes in

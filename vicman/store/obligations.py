@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from vicman.domain.obligations import Obligation
 from vicman.store.facts import LinkFacts, chunks
-from vicman.store.tables import ObligationRow
+from vicman.store.tables import ObligationRow, core_table
 
 
 def replace_obligations(session: Session, derived: Iterable[tuple[LinkFacts, Sequence[Obligation]]]) -> int:
@@ -19,7 +19,7 @@ def replace_obligations(session: Session, derived: Iterable[tuple[LinkFacts, Seq
         session.execute(delete(ObligationRow).where(ObligationRow.link_id.in_(chunk)))
     rows = [_row(link, duty) for link, duties in pairs for duty in duties]
     if rows:
-        session.execute(insert(ObligationRow), rows)
+        session.execute(insert(core_table(ObligationRow)), rows)
     return len(rows)
 
 

@@ -8,6 +8,7 @@ Obligations are derived data, rebuilt from the facts whenever they change.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import cast
 
 from sqlalchemy import (
     Boolean,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -326,3 +328,9 @@ class CertificationRow(Base):
     by: Mapped[str] = mapped_column(String(64))
     duties: Mapped[int] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+def core_table(row: type[Base]) -> Table:
+    """The Core table of a mapping. Bulk inserts through it send one executemany per batch, where
+    the ORM would split the batch wherever a row has a None."""
+    return cast(Table, row.__table__)
