@@ -1,4 +1,4 @@
-"""The placeholder desktop shell: window contents, run(), and a headless start of a real process."""
+"""Start-up: the composition root, the database location shown to the user, and headless runs of run()."""
 
 from __future__ import annotations
 
@@ -7,53 +7,76 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from gui_support import write_extract
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from vicman.gui import app as gui_app
+from vicman.gui.main_window import MainWindow
+from vicman.services import importing
+from vicman.services.context import open_context
 
 pytestmark = pytest.mark.gui
 
 
-def test_main_window_names_the_database(qtbot, tmp_path) -> None:
+def test_main_window_names_the_database(qtbot, empty_ctx, settings, tmp_path) -> None:
     db = str(tmp_path / "cases.sqlite3")
-    window = gui_app.build_main_window(db)
+    window = gui_app.build_main_window(empty_ctx, db, settings)
     qtbot.addWidget(window)
-
-    assert isinstance(window, QMainWindow)
+    assert isinstance(window, MainWindow)
     assert window.windowTitle() == f"vicman — {db}"
-    label = window.centralWidget()
-    assert isinstance(label, QLabel)
-    assert db in label.text()
-    assert "placeholder" in label.text()
-    assert db in window.statusBar().currentMessage()
+    assert db in window.about_text()
 
 
-def test_url_password_is_not_shown(qtbot) -> None:
-    window = gui_app.build_main_window("postgresql+psycopg://vic:s3cret@db.local:5432/vicman")
+def test_url_password_is_not_shown(qtbot, empty_ctx, settings) -> None:
+    url = "postgresql+psycopg://vic:s3cret@db.local:5432/vicman"
+    window = gui_app.build_main_window(empty_ctx, url, settings)
     qtbot.addWidget(window)
-
-    label = window.centralWidget()
-    assert isinstance(label, QLabel)
-    for text in (window.windowTitle(), label.text(), window.statusBar().currentMessage()):
+    for text in (window.windowTitle(), window.about_text()):
         assert "s3cret" not in text
         assert "postgresql+psycopg://vic:***@db.local:5432/vicman" in text
 
 
-def test_describe_db_leaves_paths_and_plain_urls_alone() -> None:
+def test_describe_db_shows_sqlite_files_as_paths() -> None:
     assert gui_app.describe_db("/tmp/a b/x.sqlite3") == "/tmp/a b/x.sqlite3"
-    assert gui_app.describe_db("sqlite:////tmp/x.sqlite3") == "sqlite:////tmp/x.sqlite3"
+    assert gui_app.describe_db("sqlite:////tmp/x.sqlite3") == "/tmp/x.sqlite3"
+    assert gui_app.describe_db("sqlite:///rel/x.sqlite3") == "rel/x.sqlite3"
+    assert gui_app.describe_db("postgresql://db.local/vicman") == "postgresql://db.local/vicman"
 
 
-def test_run_quits_by_itself_in_smoke_mode(qapp, monkeypatch, tmp_path) -> None:
+def test_run_quits_by_itself_in_smoke_mode(qapp, monkeypatch, tmp_path, isolated_user_settings) -> None:
     monkeypatch.setenv(gui_app.SMOKE_ENV, "50")
     assert gui_app.run(str(tmp_path / "x.sqlite3")) == 0
     assert QApplication.applicationName() == "vicman"
     assert QApplication.organizationName() == "vicman"
 
 
+def test_run_with_officers_asks_who_you_are_and_still_quits(qapp, monkeypatch, tmp_path, isolated_user_settings):
+    db = tmp_path / "x.sqlite3"
+    ctx = open_context(str(db))
+    importing.import_crimes(ctx, write_extract(tmp_path / "extract.csv"))
+    ctx.close()
+    monkeypatch.setenv(gui_app.SMOKE_ENV, "300")
+    asked: list[MainWindow] = []
+    real = MainWindow.ask_who_you_are
+    monkeypatch.setattr(MainWindow, "ask_who_you_are", lambda self: asked.append(self) or real(self))
+    assert gui_app.run(str(db)) == 0
+    assert len(asked) == 1
+
+
+def test_run_explains_a_database_it_cannot_open(qapp, monkeypatch, tmp_path, isolated_user_settings) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    code = gui_app.run(str(tmp_path / "missing" / "x.sqlite3"))
+    assert code == gui_app.EXIT_CANNOT_OPEN
+    assert shown and shown[0].startswith("vicman could not open the database at ")
+    assert "folder for the database does not exist" in shown[0]
+
+
 def test_run_in_a_fresh_process(tmp_path) -> None:
     """What the run command does: a new QApplication, shown headless, quitting on its own."""
-    env = dict(os.environ, VICMAN_GUI_SMOKE_MS="200", QT_QPA_PLATFORM="offscreen")
+    env = dict(
+        os.environ, VICMAN_GUI_SMOKE_MS="300", QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "cfg")
+    )
     code = "import sys; from vicman.gui import run; sys.exit(run(sys.argv[1], ['vicman']))"
     result = subprocess.run(
         [sys.executable, "-c", code, str(tmp_path / "x.sqlite3")],
@@ -64,3 +87,4 @@ def test_run_in_a_fresh_process(tmp_path) -> None:
         stdin=subprocess.DEVNULL,
     )
     assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr

@@ -13,7 +13,7 @@ import os
 import sys
 from urllib.parse import urlsplit, urlunsplit
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from vicman.gui.errors import describe_error
@@ -94,6 +94,9 @@ def run(db_url: str, argv: list[str] | None = None) -> int:
         window.start()
         code = app.exec()
         window.close()
+        # Quitting closes the window, and closing the last window posts one more quit; drop it, so that it
+        # cannot end whatever event loop runs next in this process (tests run the app more than once).
+        QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
         window.runner.wait_for_done()
     finally:
         ctx.close()

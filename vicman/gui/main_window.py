@@ -95,15 +95,16 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         self.switch_action = self._action("S&witch officer…", "Ctrl+Shift+O", self.ask_who_you_are, "switchOfficer")
-        self.refresh_action = self._action("&Refresh", QKeySequence.StandardKey.Refresh, self.refresh, "refresh")
-        self.refresh_action.setShortcuts([QKeySequence("F5")])
+        self.refresh_action = self._action("&Refresh", "F5", self.refresh, "refresh")
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close, "quit")
         self.log_action = self._action("&Log contact…", "Ctrl+L", self.log_contact, "logContact")
         self.find_action = self._action("&Find a victim…", "Ctrl+F", self.show_search, "find")
         self.about_action = self._action("&About vicman", None, self.show_about, "about")
         tab_actions = []
         for i, text in enumerate(("&My work", "&Bureau queue", "&Search")):
-            tab_actions.append(self._action(text, f"Ctrl+{i + 1}", lambda _=False, i=i: self.tabs.setCurrentIndex(i), f"tab{i}"))
+            tab_actions.append(
+                self._action(text, f"Ctrl+{i + 1}", lambda _=False, i=i: self.tabs.setCurrentIndex(i), f"tab{i}")
+            )
 
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.switch_action)
@@ -160,6 +161,9 @@ class MainWindow(QMainWindow):
         officer = dialog.chosen()
         if officer is not None:
             self.sign_in(officer)
+        self.activateWindow()
+        if self.tabs.currentWidget() is self.my_work:
+            self.my_work.table.setFocus()
 
     def sign_in(self, officer: OfficerView) -> None:
         """Act as `officer`: entries are stamped with their staff number; My work shows their cases."""

@@ -25,7 +25,9 @@ class OfficerView:
         return f"{self.staff_no} {self.name}"
 
 
-def list_officers(ctx: ServiceContext, division: str | None = None, include_inactive: bool = False) -> list[OfficerView]:
+def list_officers(
+    ctx: ServiceContext, division: str | None = None, include_inactive: bool = False
+) -> list[OfficerView]:
     """Officers by name (then staff number); only a division's if `division` is given; active ones unless asked."""
     query = select(OfficerRow).order_by(func.lower(OfficerRow.name), OfficerRow.staff_no)
     if division is not None:

@@ -153,7 +153,11 @@ class LogContactDialog(QDialog):
         self.when = QDateTimeEdit()
         self.when.setObjectName("whenEdit")
         self.when.setAccessibleName("Date and time of the contact (UK time)")
-        self.when.setTimeZone(QTimeZone.utc())  # wall-clock UK time, kept free of this machine's zone rules
+        # Wall-clock UK time, kept free of this machine's own zone rules (no DST gaps or folds to trip on).
+        if hasattr(self.when, "setTimeZone"):  # Qt 6.7 and later
+            self.when.setTimeZone(QTimeZone.utc())
+        else:
+            self.when.setTimeSpec(Qt.TimeSpec.UTC)
         self.when.setDisplayFormat(QT_DATETIME_FORMAT)
         self.when.setCalendarPopup(True)
         self.when.setDateTime(_qdatetime(now))
@@ -221,14 +225,14 @@ class LogContactDialog(QDialog):
         for t in self._targets:
             text = t.label
             if t.on_behalf_of:
-                text += f" — for {t.on_behalf_of} {t.on_behalf_of_name or ''}".rstrip()
+                text += f" — on behalf of {t.on_behalf_of} {t.on_behalf_of_name or ''}".rstrip()
             self._victims.addItem(text)
         if len(self._targets) == 1:
             self._intro.setText("Log a contact or attempt with this victim:")
         else:
             self._intro.setText(
                 f"Log the same contact with {plural(len(self._targets), 'victim')}. "
-                "One entry is made for each, stamped with your name."
+                "One entry is made for each victim, stamped with your staff number."
             )
         self._victims.setVisible(True)
 
@@ -323,6 +327,4 @@ def _buddy(text: str, widget: QWidget) -> QLabel:
 
 
 def _qdatetime(moment: datetime) -> QDateTime:
-    return QDateTime(
-        QDate(moment.year, moment.month, moment.day), QTime(moment.hour, moment.minute), QTimeZone.utc()
-    )
+    return QDateTime(QDate(moment.year, moment.month, moment.day), QTime(moment.hour, moment.minute), QTimeZone.utc())

@@ -93,14 +93,16 @@ class BureauQueueView(DutyListView):
             grid.addWidget(label, row, col * 2)
             grid.addWidget(combo, row, col * 2 + 1)
         for col in (1, 3, 5):
-            grid.setColumnStretch(col, 1)
-        checks = QHBoxLayout()
-        checks.addWidget(self.enhanced_only)
-        checks.addWidget(self.overdue_only)
-        checks.addStretch(1)
-        grid.addLayout(checks, 0, 6)
-        grid.addWidget(self.filter_edit, 1, 6)
+            grid.setColumnStretch(col, 2)
         grid.setColumnStretch(6, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.enhanced_only)
+        bottom.addWidget(self.overdue_only)
+        bottom.addSpacing(12)
+        bottom.addWidget(self.filter_edit, 1)
+        self.filter_edit.setMaximumWidth(420)
+        bottom.addStretch(0)
+        grid.addLayout(bottom, 2, 0, 1, 6)
 
         foot = QHBoxLayout()
         foot.addWidget(self.footer, 1)
@@ -118,7 +120,8 @@ class BureauQueueView(DutyListView):
         combo.setObjectName(name)
         combo.setAccessibleName(accessible)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(12)
+        combo.setMinimumContentsLength(6)
+        combo.setMaximumWidth(300)
         return combo
 
     # --- divisions and officers ---------------------------------------------------------------
@@ -161,12 +164,16 @@ class BureauQueueView(DutyListView):
         if not division:
             return None
         offset = self._fetched if self._appending else 0
-        return queries.overdue_worklist, (self._ctx, division), {
-            "as_of": self._ctx.today(),
-            "limit": PAGE,
-            "offset": offset,
-            "include_due_soon": True,
-        }
+        return (
+            queries.overdue_worklist,
+            (self._ctx, division),
+            {
+                "as_of": self._ctx.today(),
+                "limit": PAGE,
+                "offset": offset,
+                "include_due_soon": True,
+            },
+        )
 
     def refresh(self) -> None:
         self._appending = False

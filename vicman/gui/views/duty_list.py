@@ -47,17 +47,17 @@ from vicman.services.people import OfficerView
 from vicman.services.views import DutyRow
 
 COLUMN_WIDTHS = {
-    COL_STATE: 92,
-    COL_DUE: 88,
-    COL_DUTY: 250,
-    COL_VICTIM: 140,
-    COL_CRIME: 110,
-    COL_ENHANCED: 80,
-    COL_LANGUAGE: 100,
+    COL_STATE: 84,
+    COL_DUE: 84,
+    COL_DUTY: 236,
+    COL_VICTIM: 128,
+    COL_CRIME: 98,
+    COL_ENHANCED: 76,
+    COL_LANGUAGE: 84,
     COL_METHOD: 90,
-    COL_PHONE: 115,
-    COL_LAST_CONTACT: 120,
-    COL_OIC: 170,
+    COL_PHONE: 108,
+    COL_LAST_CONTACT: 118,
+    COL_OIC: 150,
 }
 
 
@@ -107,6 +107,7 @@ class DutyListView(QWidget):
         self.footer = QLabel()
         self.footer.setObjectName("footerLabel")
         self.footer.setAccessibleName("Rows shown")
+        self.footer.setWordWrap(True)
 
         self.log_button = QPushButton("&Log contact…")
         self.log_button.setObjectName("logContactButton")
@@ -238,8 +239,8 @@ class DutyListView(QWidget):
         notice = None
         if any(d.rule == "vs_referral" for d in self.selected_duties()):
             notice = (
-                "A contact does not meet a referral duty: a referral to support services is recorded "
-                "on its own. The contact is still logged."
+                "Some of these duties are referrals to support services. Logging a contact does not "
+                "complete a referral: the referral itself has to be recorded."
             )
         dialog = LogContactDialog(self._ctx, self._runner, targets, self, notice=notice)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

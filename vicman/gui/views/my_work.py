@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from vicman.gui.models.duty_table_model import COL_DIVISION, COL_OIC, Urgency
 from vicman.gui.views.duty_list import DutyListView
@@ -32,14 +32,14 @@ class MyWorkView(DutyListView):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.title.setFont(font)
+        # At its natural width when there is room; a narrow window may clip it (the full text is the tooltip).
+        self.title.setMinimumWidth(self.title.fontMetrics().horizontalAdvance("My work") + 8)
 
         self.overdue_count = _count_label("overdueCount", "#f8d7da", "#58151c")
         self.due_today_count = _count_label("dueTodayCount", "#ffe8a1", "#4d3800")
         self.due_soon_count = _count_label("dueSoonCount", "#fff3cd", "#4d3800")
 
-        self.filter_edit = make_filter_edit(
-            "myWorkFilter", "Filter: name, crime ref, duty, language…", "Filter my duties"
-        )
+        self.filter_edit = make_filter_edit("myWorkFilter", "Filter by name, crime ref, duty…", "Filter my duties")
         self.filter_edit.textChanged.connect(self.proxy.set_text)
 
         head = QHBoxLayout()
@@ -50,7 +50,9 @@ class MyWorkView(DutyListView):
         head.addWidget(self.due_soon_count)
         head.addStretch(1)
         head.addWidget(self.filter_edit, 0)
-        self.filter_edit.setMinimumWidth(300)
+        self.filter_edit.setMinimumWidth(280)
+        self.filter_edit.setMaximumWidth(360)
+        self.filter_edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
         foot = QHBoxLayout()
         foot.addWidget(self.footer, 1)
@@ -65,14 +67,19 @@ class MyWorkView(DutyListView):
     def set_officer(self, officer: OfficerView | None) -> None:
         super().set_officer(officer)
         self.title.setText(f"My work — {officer.label}" if officer else "My work")
+        self.title.setToolTip(self.title.text())
 
     def _load_call(self):
         if self._officer is None:
             return None
-        return queries.officer_worklist, (self._ctx, self._officer.staff_no), {
-            "as_of": self._ctx.today(),
-            "limit": WORKLIST_LIMIT,
-        }
+        return (
+            queries.officer_worklist,
+            (self._ctx, self._officer.staff_no),
+            {
+                "as_of": self._ctx.today(),
+                "limit": WORKLIST_LIMIT,
+            },
+        )
 
     def _empty_text(self) -> str:
         if self._officer is None:

@@ -56,7 +56,7 @@ class SearchView(QWidget):
         self.table = make_table("searchTable", "Search results")
         self.table.setSortingEnabled(False)  # the service's ranking is the order
         self.table.setModel(self.model)
-        for column, width in {COL_NAME: 200, COL_REF: 110, COL_DOB: 110, COL_PHONE: 140, COL_CRIMES: 300}.items():
+        for column, width in {COL_NAME: 220, COL_REF: 110, COL_DOB: 110, COL_PHONE: 140, COL_CRIMES: 420}.items():
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setStretchLastSection(True)
 
