@@ -75,8 +75,17 @@ def test_needs_assessment_makes_later_duties_enhanced_but_never_shortens_started
 
 
 def test_contract_sets_update_period_and_method(case) -> None:
-    casework.agree_contract(case, "CR-1001", "V-1", every_days=14, method="email", safe_times="evenings",
-                            vps_offered=True, vps_answer="declined", at=at(2026, 11, 16, 12))
+    casework.agree_contract(
+        case,
+        "CR-1001",
+        "V-1",
+        every_days=14,
+        method="email",
+        safe_times="evenings",
+        vps_offered=True,
+        vps_answer="declined",
+        at=at(2026, 11, 16, 12),
+    )
     record = records.open_victim_record(case, "V-1")
     first_update = duty(record, "update", "update:1")
     assert first_update.due == date(2026, 11, 30)  # 14 days after the report on 16/11
@@ -148,3 +157,38 @@ def test_minimum_standards_and_the_officers_own_figures(case) -> None:
     assert figures is not None
     # Due this month by 26/11: vs_referral (18/11, overdue) and inform_arrest (24/11, met late).
     assert (figures.due, figures.met_on_time, figures.met_late, figures.overdue_now) == (2, 0, 1, 1)
+
+
+def test_unticked_duty_is_not_met_by_the_contact(case) -> None:
+    would_meet = entries.duties_a_contact_meets(case, "CR-1001", "V-1", at(2026, 11, 18))
+    assert [d.rule for d in would_meet] == ["inform_arrest", "update"]  # never vs_referral
+    entries.record_contact(case, "CR-1001", "V-1", at(2026, 11, 18), "phone", "informed", not_meeting=["update:1"])
+    record = records.open_victim_record(case, "V-1")
+    assert duty(record, "inform_arrest").status is Status.MET
+    assert duty(record, "update", "update:1").status is Status.OPEN
+    with pytest.raises(entries.InvalidInput):
+        entries.record_contact(case, "CR-1001", "V-1", at(2026, 11, 18), "phone", "informed", not_meeting=["nope"])
+
+
+def test_bureau_queue_filters_in_the_database_and_counts_every_match(case, tmp_path: Path) -> None:
+    from vicman.services.assignment import assign_duties
+    from vicman.services.queries import DutyFilter, bureau_queue
+
+    rows = [
+        crime_row(crime_ref=f"CR-2{i:03}", victim_ref=f"V-2{i:03}", reported_at="2026-11-02T10:00") for i in range(30)
+    ]
+    rows[0]["enhanced_reasons"] = "vulnerable"
+    importing.import_crimes(case, write_csv(tmp_path / "more.csv", rows))
+    everything = bureau_queue(case, DutyFilter(division="North"), limit=5)
+    assert len(everything.rows) == 5 and everything.total > 30
+    assert everything.overdue + everything.due_soon == everything.total
+    assert [r.due for r in everything.rows] == sorted(r.due for r in everything.rows)
+    enhanced = bureau_queue(case, DutyFilter(division="North", enhanced_only=True))
+    assert {r.victim_ref for r in enhanced.rows} == {"V-2000"}
+    assert bureau_queue(case, DutyFilter(division="South")).total == 0
+    assigned = assign_duties(case, [r.obligation_id for r in enhanced.rows])
+    assert assigned == 1
+    mine = bureau_queue(case, DutyFilter(division="North", assigned_to="pc-test"))
+    assert {r.victim_ref for r in mine.rows} == {"V-2000"} and mine.rows[0].assigned_to == "pc-test"
+    unassigned = bureau_queue(case, DutyFilter(division="North", unassigned_only=True))
+    assert unassigned.total == everything.total - mine.total

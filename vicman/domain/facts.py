@@ -26,6 +26,11 @@ class ContactFact:
     at: datetime
     outcome: Outcome
     method: ContactMethod
+    not_meeting: frozenset[str] = frozenset()
+    """Keys of duties the officer unticked: this contact does not meet them."""
+
+    def meets(self, key: str) -> bool:
+        return self.outcome is Outcome.INFORMED and key not in self.not_meeting
 
 
 @dataclass(frozen=True, slots=True)

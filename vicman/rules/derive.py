@@ -102,11 +102,14 @@ class _Deriver:
             base = self._base(edition, rule, key, start, due)
             while next_contact < len(self.informed) and self.informed[next_contact].at < start:
                 next_contact += 1
-            contact = self.informed[next_contact] if next_contact < len(self.informed) else None
+            found = next(
+                (i for i in range(next_contact, len(self.informed)) if self.informed[i].meets(key)), None
+            )
+            contact = self.informed[found] if found is not None else None
             waiver = self.waivers.get(key)
             if contact is not None and (waiver is None or contact.at <= waiver.at):
                 yield self._met_by_contact(base, contact)
-                next_contact += 1
+                next_contact = (found or 0) + 1
                 start = contact.at
             elif waiver is not None:
                 yield self._waived(base, waiver)
@@ -133,7 +136,7 @@ class _Deriver:
         base = self._base(edition, rule, key, trigger_at, due, reasons)
         if exemption_reason is not None:
             return _replace(base, state=ObligationState.WAIVED, waiver_reason=exemption_reason, waived_by="victim")
-        meeting = self._meeting_entry(rule, trigger_at)
+        meeting = self._meeting_entry(rule, key, trigger_at)
         waiver = self.waivers.get(key)
         if meeting is not None and (waiver is None or meeting[1] <= waiver.at):
             kind, at, entry_id = meeting
@@ -180,12 +183,12 @@ class _Deriver:
         explicit = self.facts.explicit_reasons_at(trigger_at)
         return enhanced_reasons(edition, self.facts, local_date(trigger_at), self.code.offences, explicit)
 
-    def _meeting_entry(self, rule: Rule, trigger_at: datetime) -> tuple[str, datetime, int] | None:
+    def _meeting_entry(self, rule: Rule, key: str, trigger_at: datetime) -> tuple[str, datetime, int] | None:
         if rule.met_by == "referral":
             referrals = sorted(self.facts.referrals, key=lambda r: (r.at, r.id))
             return ("referral", referrals[0].at, referrals[0].id) if referrals else None
         for contact in self.informed:
-            if contact.at >= trigger_at:
+            if contact.at >= trigger_at and contact.meets(key):
                 return ("contact", contact.at, contact.id)
         return None
 

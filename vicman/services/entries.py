@@ -6,8 +6,9 @@ obligations. Entries are never changed: a correction is a new entry pointing at 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -32,6 +33,34 @@ from vicman.store.tables import (
 
 MAX_NOTE_CHARS = 200_000
 FUTURE_TOLERANCE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class DutyToMeet:
+    """A pending duty that an informed contact at a given time would meet (shown ticked)."""
+
+    key: str
+    rule: str
+    title: str
+    due: date
+
+
+def duties_a_contact_meets(ctx: ServiceContext, crime_ref: str, person_ref: str, at: datetime) -> list[DutyToMeet]:
+    """What an `informed` contact with this victim at `at` would meet, soonest due first."""
+    titles = ctx.code.rule_titles()
+    with ctx.db.read() as session:
+        link = _link(session, crime_ref, person_ref)
+        rows = session.scalars(
+            select(ObligationRow)
+            .where(ObligationRow.link_id == link.id, ObligationRow.state == "pending", ObligationRow.trigger_at <= at)
+            .order_by(ObligationRow.due, ObligationRow.key)
+        )
+        rules = {r.id: r for e in ctx.code.editions for r in e.rules}
+        return [
+            DutyToMeet(row.key, row.rule, titles.get(row.rule, row.rule), row.due)
+            for row in rows
+            if rules.get(row.rule) is not None and rules[row.rule].met_by == "informed_contact"
+        ]
 
 
 @dataclass(frozen=True)
@@ -119,7 +148,13 @@ def record_contact(
     outcome: str,
     note: str | None = None,
     on_behalf_of: str | None = None,
+    not_meeting: Collection[str] = (),
 ) -> Recorded:
+    """Log a contact or a failed attempt.
+
+    An `informed` contact meets every pending notification and update duty that arose by then,
+    except those whose keys are in `not_meeting` (the duties the officer unticked).
+    """
     method_value = _enum(ContactMethod, method, "method")
     outcome_value = _enum(Outcome, outcome, "outcome")
     _check_moment(ctx, at)
@@ -127,6 +162,12 @@ def record_contact(
     with ctx.db.transaction() as session:
         link = _link(session, crime_ref, person_ref)
         officer_id = _officer_id(session, on_behalf_of) if on_behalf_of else None
+        unticked = sorted(set(not_meeting))
+        if unticked:
+            known = set(session.scalars(select(ObligationRow.key).where(ObligationRow.link_id == link.id)))
+            unknown = [k for k in unticked if k not in known]
+            if unknown:
+                raise InvalidInput(f"names duties this victim does not have: {', '.join(unknown)}", field="not_meeting")
         row = ContactEntryRow(
             link_id=link.id,
             at=at,
@@ -134,6 +175,7 @@ def record_contact(
             outcome=outcome_value.value,
             note=note,
             on_behalf_of_id=officer_id,
+            not_meeting=";".join(unticked) or None,
             recorded_at=ctx.now(),
             recorded_by=ctx.actor.user,
             retracted=False,
@@ -264,7 +306,7 @@ _CORRECTABLE: dict[str, Any] = {
     "waiver": WaiverRow,
 }
 _COPIED = {
-    "contact": ("link_id", "at", "method", "outcome", "note", "on_behalf_of_id"),
+    "contact": ("link_id", "at", "method", "outcome", "note", "on_behalf_of_id", "not_meeting"),
     "event": ("crime_id", "type", "at", "note"),
     "referral": ("link_id", "at", "service", "consent", "note"),
     "waiver": ("link_id", "obligation_key", "rule", "reason", "at"),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select, type_coerce
+from sqlalchemy import Select, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from vicman.domain.enums import ObligationState, Status
@@ -25,6 +26,7 @@ from vicman.store.tables import (
     ObligationRow,
     OfficerRow,
     PersonRow,
+    WorkAssignmentRow,
 )
 from vicman.store.types import UTCDateTime
 
@@ -100,83 +102,128 @@ def _view(duty: Obligation, as_of: date, titles: dict[str, str]) -> ObligationVi
 # --- worklists ----------------------------------------------------------------------------------
 
 
-def _duty_query(as_of: date) -> Select:
+def _duty_query() -> Select[Any]:
     last_contact = (
         select(type_coerce(func.max(ContactEntryRow.at), UTCDateTime))
         .where(ContactEntryRow.link_id == ObligationRow.link_id)
         .correlate(ObligationRow)
         .scalar_subquery()
     )
-    return (
-        select(
-            ObligationRow.id,
-            CrimeRow.ref,
-            PersonRow.ref,
-            PersonRow.name,
-            ObligationRow.rule,
-            ObligationRow.key,
-            ObligationRow.due,
-            ObligationRow.enhanced,
-            ObligationRow.division,
-            OfficerRow.staff_no,
-            OfficerRow.name,
-            PersonRow.language,
-            PersonRow.interpreter_needed,
-            PersonRow.preferred_method,
-            PersonRow.phone,
-            last_contact,
-        )
+    assigned_to = (
+        select(WorkAssignmentRow.assignee)
+        .where(WorkAssignmentRow.link_id == ObligationRow.link_id)
+        .order_by(WorkAssignmentRow.id.desc())
+        .limit(1)
+        .correlate(ObligationRow)
+        .scalar_subquery()
+    )
+    columns: list[Any] = [
+        ObligationRow.id.label("obligation_id"),
+        CrimeRow.ref.label("crime_ref"),
+        PersonRow.ref.label("victim_ref"),
+        PersonRow.name.label("victim_name"),
+        ObligationRow.rule,
+        ObligationRow.key,
+        ObligationRow.due,
+        ObligationRow.trigger_at,
+        ObligationRow.enhanced,
+        ObligationRow.division,
+        OfficerRow.staff_no.label("oic_staff_no"),
+        OfficerRow.name.label("oic_name"),
+        OfficerRow.team,
+        PersonRow.language,
+        PersonRow.interpreter_needed,
+        PersonRow.preferred_method,
+        PersonRow.phone,
+        last_contact.label("last_contact_at"),
+        assigned_to.label("assigned_to"),
+    ]
+    query: Select[Any] = (
+        select(*columns)
         .join(CrimeRow, CrimeRow.id == ObligationRow.crime_id)
         .join(PersonRow, PersonRow.id == ObligationRow.person_id)
         .outerjoin(OfficerRow, OfficerRow.id == ObligationRow.oic_id)
         .where(ObligationRow.state == ObligationState.PENDING.value)
     )
+    return query
 
 
-def _duty_rows(ctx: ServiceContext, session: Session, query: Select, as_of: date) -> list[DutyRow]:
+def _duty_rows(ctx: ServiceContext, session: Session, query: Select[Any], as_of: date) -> list[DutyRow]:
     titles = ctx.code.rule_titles()
     rows = []
-    for (
-        oid,
-        crime_ref,
-        victim_ref,
-        name,
-        rule,
-        key,
-        due,
-        enhanced,
-        division,
-        staff_no,
-        oic_name,
-        language,
-        interpreter,
-        method,
-        phone,
-        last_contact,
-    ) in session.execute(query):
-        rows.append(
-            DutyRow(
-                obligation_id=oid,
-                crime_ref=crime_ref,
-                victim_ref=victim_ref,
-                victim_name=name,
-                rule=rule,
-                title=titles.get(rule, rule),
-                key=key,
-                due=due,
-                status=Status.OVERDUE if due < as_of else Status.OPEN,
-                enhanced=enhanced,
-                division=division,
-                oic_staff_no=staff_no,
-                oic_name=oic_name,
-                language=language,
-                interpreter_needed=interpreter,
-                preferred_method=method,
-                phone=phone,
-                last_contact_at=last_contact,
-            )
-        )
+    for row in session.execute(query).mappings():
+        values = dict(row)
+        values["title"] = titles.get(values["rule"], values["rule"])
+        values["status"] = Status.OVERDUE if values["due"] < as_of else Status.OPEN
+        rows.append(DutyRow(**values))
     return rows
+
+
+@dataclass(frozen=True)
+class DutyFilter:
+    """What the bureau narrows its queue by. Empty fields do not filter."""
+
+    division: str | None = None
+    team: str | None = None
+    oic_staff_no: str | None = None
+    rule: str | None = None
+    language: str | None = None
+    preferred_method: str | None = None
+    enhanced_only: bool = False
+    overdue_only: bool = False
+    assigned_to: str | None = None
+    unassigned_only: bool = False
+
+
+@dataclass(frozen=True)
+class DutyPage:
+    rows: list[DutyRow]
+    total: int
+    overdue: int
+    due_soon: int
+
+
+def bureau_queue(
+    ctx: ServiceContext, wanted: DutyFilter, as_of: date | None = None, limit: int = 200, offset: int = 0
+) -> DutyPage:
+    """Due and overdue duties (due by the next working day), filtered in the database, oldest first.
+
+    `total`, `overdue` and `due_soon` count every matching duty, not only this page.
+    """
+    as_of = as_of or ctx.today()
+    until = as_of - timedelta(days=1) if wanted.overdue_only else ctx.calendar.next_working_day(as_of)
+    query = _duty_query().where(ObligationRow.due <= until)
+    conditions = []
+    if wanted.division:
+        conditions.append(ObligationRow.division == wanted.division)
+    if wanted.team:
+        conditions.append(OfficerRow.team == wanted.team)
+    if wanted.oic_staff_no:
+        conditions.append(OfficerRow.staff_no == wanted.oic_staff_no)
+    if wanted.rule:
+        conditions.append(ObligationRow.rule == wanted.rule)
+    if wanted.language:
+        conditions.append(PersonRow.language == wanted.language)
+    if wanted.preferred_method:
+        conditions.append(PersonRow.preferred_method == wanted.preferred_method)
+    if wanted.enhanced_only:
+        conditions.append(ObligationRow.enhanced.is_(True))
+    latest_assignee = query.selected_columns.assigned_to
+    if wanted.assigned_to:
+        conditions.append(latest_assignee == wanted.assigned_to)
+    if wanted.unassigned_only:
+        conditions.append(latest_assignee.is_(None))
+    query = query.where(*conditions)
+    counted = query.with_only_columns(
+        func.count(),
+        func.sum(case((ObligationRow.due < as_of, 1), else_=0)),
+        maintain_column_froms=True,
+    )
+    with ctx.db.read() as session:
+        total, overdue = session.execute(counted).one()
+        page = query.order_by(ObligationRow.due, ObligationRow.id).limit(limit).offset(offset)
+        rows = _duty_rows(ctx, session, page, as_of)
+    return DutyPage(rows, total or 0, overdue or 0, (total or 0) - (overdue or 0))
 
 
 def overdue_worklist(
@@ -191,7 +238,7 @@ def overdue_worklist(
     as_of = as_of or ctx.today()
     until = ctx.calendar.next_working_day(as_of) if include_due_soon else as_of - timedelta(days=1)
     query = (
-        _duty_query(as_of)
+        _duty_query()
         .where(ObligationRow.division == division, ObligationRow.due <= until)
         .order_by(ObligationRow.due, ObligationRow.id)
         .limit(limit)
@@ -209,7 +256,7 @@ def officer_worklist(ctx: ServiceContext, staff_no: str, as_of: date | None = No
         if officer_id is None:
             raise NotFound(f"no officer with staff number {staff_no}")
         query = (
-            _duty_query(as_of)
+            _duty_query()
             .where(ObligationRow.oic_id == officer_id)
             .order_by(ObligationRow.due, ObligationRow.id)
             .limit(limit)
@@ -275,11 +322,19 @@ def _prefix(column: Any, key_column: Any, prefix: str, limit: int) -> Select[Any
     return select(column).where(key_column >= prefix, key_column < prefix + "\uffff").order_by(key_column).limit(limit)
 
 
-def count_pending(ctx: ServiceContext, as_of: date, division: str | None = None) -> dict[str, int]:
+def count_pending(
+    ctx: ServiceContext, as_of: date, division: str | None = None, officer: str | None = None
+) -> dict[str, int]:
+    """How many pending duties are overdue and due today, in a division or an officer's cases."""
     with ctx.db.read() as session:
         base = select(func.count()).select_from(ObligationRow).where(ObligationRow.state == "pending")
         if division:
             base = base.where(ObligationRow.division == division)
+        if officer:
+            officer_id = session.scalar(select(OfficerRow.id).where(OfficerRow.staff_no == officer))
+            if officer_id is None:
+                raise NotFound(f"no officer with staff number {officer}")
+            base = base.where(ObligationRow.oic_id == officer_id)
         overdue = session.scalar(base.where(ObligationRow.due < as_of)) or 0
         due_today = session.scalar(base.where(ObligationRow.due == as_of)) or 0
         return {"overdue": overdue, "due_today": due_today}

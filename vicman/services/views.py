@@ -50,6 +50,9 @@ class DutyRow:
     preferred_method: str | None
     phone: str | None
     last_contact_at: datetime | None
+    team: str | None = None
+    trigger_at: datetime | None = None
+    assigned_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

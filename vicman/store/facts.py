@@ -88,8 +88,9 @@ def _load_chunk(session: Session, link_ids: Sequence[int]) -> list[LinkFacts]:
             events[event.crime_id].append(EventFact(event.id, EventType(event.type), event.at))
     contacts: dict[int, list[ContactFact]] = defaultdict(list)
     for contact in session.scalars(effective(ContactEntryRow).where(ContactEntryRow.link_id.in_(link_ids))):
+        unticked = frozenset(k for k in (contact.not_meeting or "").split(";") if k)
         contacts[contact.link_id].append(
-            ContactFact(contact.id, contact.at, Outcome(contact.outcome), ContactMethod(contact.method))
+            ContactFact(contact.id, contact.at, Outcome(contact.outcome), ContactMethod(contact.method), unticked)
         )
     referrals: dict[int, list[ReferralFact]] = defaultdict(list)
     for referral in session.scalars(effective(ReferralRow).where(ReferralRow.link_id.in_(link_ids))):

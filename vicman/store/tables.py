@@ -138,6 +138,8 @@ class ContactEntryRow(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
     on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id"))
+    not_meeting: Mapped[str | None] = mapped_column(String(400))
+    """Duty keys (`;`-separated) the officer unticked: this contact does not meet them."""
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     recorded_by: Mapped[str] = mapped_column(String(64))
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("contact_entry.id"), unique=True)
@@ -269,6 +271,7 @@ APPEND_ONLY_TABLES = (
     "needs_assessment",
     "contact_contract",
     "certification",
+    "work_assignment",
 )
 
 
@@ -328,6 +331,18 @@ class CertificationRow(Base):
     by: Mapped[str] = mapped_column(String(64))
     duties: Mapped[int] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class WorkAssignmentRow(Base):
+    """Who in the bureau has taken on a victim's contacts in a crime; the newest one stands."""
+
+    __tablename__ = "work_assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("crime_person.id"), index=True)
+    assignee: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    by: Mapped[str] = mapped_column(String(64))
 
 
 def core_table(row: type[Base]) -> Table:
