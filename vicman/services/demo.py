@@ -12,15 +12,18 @@ The data go in through the same doors as real data: crimes and victims through t
 the simulated entries in one bulk transaction with their audit records (so a 3000-crime force takes
 seconds, not minutes), followed by a handful of corrections through `entries.correct_entry`.
 
-The result depends only on the seed and `ctx.today()`: every instant is before the start of today
-(Europe/London), and dates are spread around today so that the app shows every status at once:
-overdue, due today, due on the next working day, open later, met on time, met late and waived.
+The data depend only on the seed and `ctx.today()`: every report, event, contact, referral and waiver
+is dated before the start of today (Europe/London), whatever the time of day, and dates are spread
+around today so that the app shows every status at once: overdue, due today, due on the next working
+day, open later, met on time, met late and waived. (Only the stamps of writing - audit records,
+`created_at`, the corrections' `recorded_at` - carry the real moment, `ctx.now()`.)
 """
 
 from __future__ import annotations
 
 import csv
 import random
+import re
 import tempfile
 import unicodedata
 from bisect import bisect_left, insort
@@ -96,8 +99,15 @@ class DemoSummary:
 
     @property
     def obligations(self) -> int:
-        return (self.overdue + self.due_today + self.due_next_working_day + self.open_later + self.met_on_time
-                + self.met_late + self.waived)
+        return (
+            self.overdue
+            + self.due_today
+            + self.due_next_working_day
+            + self.open_later
+            + self.met_on_time
+            + self.met_late
+            + self.waived
+        )
 
     def __str__(self) -> str:
         return (
@@ -132,33 +142,168 @@ OPTIONAL_TEAMS = ("Neighbourhood", "Public Protection", "Roads Policing")
 TEAM_SHARE = {"Response": 0.4, "CID": 0.25, "Neighbourhood": 0.2, "Public Protection": 0.15, "Roads Policing": 0.1}
 
 STREET_WORDS = (
-    "Larkspur", "Badger", "Kestrel", "Millrace", "Tanners", "Orchard", "Wharf", "Chapel", "Foxglove", "Rookery",
-    "Copperbeech", "Weavers", "Saltings", "Hollybush", "Marlpit", "Fellside", "Ropewalk", "Quarry", "Brambling",
-    "Cobbler", "Lantern", "Heronsgate", "Sandpiper", "Thistle", "Kingfisher", "Ashgrove", "Bellfounder",
-    "Mardale", "Osier", "Pinfold", "Tenter", "Wychwood", "Yarrow", "Juniper", "Glebe", "Fernlea", "Sorrel",
-    "Wagtail", "Dyehouse", "Cinder",
+    "Larkspur",
+    "Badger",
+    "Kestrel",
+    "Millrace",
+    "Tanners",
+    "Orchard",
+    "Wharf",
+    "Chapel",
+    "Foxglove",
+    "Rookery",
+    "Copperbeech",
+    "Weavers",
+    "Saltings",
+    "Hollybush",
+    "Marlpit",
+    "Fellside",
+    "Ropewalk",
+    "Quarry",
+    "Brambling",
+    "Cobbler",
+    "Lantern",
+    "Heronsgate",
+    "Sandpiper",
+    "Thistle",
+    "Kingfisher",
+    "Ashgrove",
+    "Bellfounder",
+    "Mardale",
+    "Osier",
+    "Pinfold",
+    "Tenter",
+    "Wychwood",
+    "Yarrow",
+    "Juniper",
+    "Glebe",
+    "Fernlea",
+    "Sorrel",
+    "Wagtail",
+    "Dyehouse",
+    "Cinder",
 )
-STREET_KINDS = ("Road", "Street", "Lane", "Close", "Avenue", "Crescent", "Way", "Gardens", "Terrace", "Drive",
-                "Court", "Grove", "Mews", "Row")
+STREET_KINDS = (
+    "Road",
+    "Street",
+    "Lane",
+    "Close",
+    "Avenue",
+    "Crescent",
+    "Way",
+    "Gardens",
+    "Terrace",
+    "Drive",
+    "Court",
+    "Grove",
+    "Mews",
+    "Row",
+)
 
 # Given names (female, male) and surnames by broad background. Pairings are random, so no name here
 # belongs to anyone. Surnames that change with gender are given as (female, male).
 CULTURES: dict[str, dict[str, Any]] = {
     "british": {
         "weight": 56,
-        "f": ("Emma", "Olivia", "Sophie", "Charlotte", "Hannah", "Lucy", "Megan", "Rebecca", "Jessica", "Chloe",
-              "Zoë", "Karen", "Susan", "Margaret", "Joan", "Patricia", "Gemma", "Stacey", "Leanne", "Kerry",
-              "Amelia", "Isla", "Maisie", "Brenda", "Pauline", "Danielle", "Abigail", "Freya"),
-        "m": ("James", "Oliver", "Jack", "Thomas", "Daniel", "Liam", "Ryan", "Connor", "Craig", "Gary", "Paul",
-              "Stephen", "Kevin", "Ian", "Dennis", "Keith", "Reece", "Callum", "Harry", "George", "Alfie",
-              "Nathan", "Darren", "Malcolm", "Trevor", "Jamie", "Lewis", "Noah"),
-        "s": ("Ashworth", "Barraclough", "Holroyd", "Whitworth", "Pilling", "Entwistle", "Hargreaves", "Sutcliffe",
-              "Kershaw", "Brierley", "Ormerod", "Crabtree", "Haworth", "Duckworth", "Greenhalgh", "Pickup",
-              "Fairclough", "Marsden", "Horrocks", "Cottam", "Birtwistle", "Lomax", "Tattersall", "Heap",
-              "Shuttleworth", "Nuttall", "Cropper", "Openshaw", "Rigby", "Catterall"),
-        "ethnicity": (("White: English, Welsh, Scottish, Northern Irish or British", 85),
-                      ("Mixed: White and Black Caribbean", 3), ("Mixed: White and Asian", 3),
-                      ("Mixed: Other Mixed or Multiple ethnic groups", 2), ("White: Gypsy or Irish Traveller", 1)),
+        "f": (
+            "Emma",
+            "Olivia",
+            "Sophie",
+            "Charlotte",
+            "Hannah",
+            "Lucy",
+            "Megan",
+            "Rebecca",
+            "Jessica",
+            "Chloe",
+            "Zoë",
+            "Karen",
+            "Susan",
+            "Margaret",
+            "Joan",
+            "Patricia",
+            "Gemma",
+            "Stacey",
+            "Leanne",
+            "Kerry",
+            "Amelia",
+            "Isla",
+            "Maisie",
+            "Brenda",
+            "Pauline",
+            "Danielle",
+            "Abigail",
+            "Freya",
+        ),
+        "m": (
+            "James",
+            "Oliver",
+            "Jack",
+            "Thomas",
+            "Daniel",
+            "Liam",
+            "Ryan",
+            "Connor",
+            "Craig",
+            "Gary",
+            "Paul",
+            "Stephen",
+            "Kevin",
+            "Ian",
+            "Dennis",
+            "Keith",
+            "Reece",
+            "Callum",
+            "Harry",
+            "George",
+            "Alfie",
+            "Nathan",
+            "Darren",
+            "Malcolm",
+            "Trevor",
+            "Jamie",
+            "Lewis",
+            "Noah",
+        ),
+        "s": (
+            "Ashworth",
+            "Barraclough",
+            "Holroyd",
+            "Whitworth",
+            "Pilling",
+            "Entwistle",
+            "Hargreaves",
+            "Sutcliffe",
+            "Kershaw",
+            "Brierley",
+            "Ormerod",
+            "Crabtree",
+            "Haworth",
+            "Duckworth",
+            "Greenhalgh",
+            "Pickup",
+            "Fairclough",
+            "Marsden",
+            "Horrocks",
+            "Cottam",
+            "Birtwistle",
+            "Lomax",
+            "Tattersall",
+            "Heap",
+            "Shuttleworth",
+            "Nuttall",
+            "Cropper",
+            "Openshaw",
+            "Rigby",
+            "Catterall",
+        ),
+        "ethnicity": (
+            ("White: English, Welsh, Scottish, Northern Irish or British", 85),
+            ("Mixed: White and Black Caribbean", 3),
+            ("Mixed: White and Asian", 3),
+            ("Mixed: Other Mixed or Multiple ethnic groups", 2),
+            ("White: Gypsy or Irish Traveller", 1),
+        ),
         "languages": (),
     },
     "welsh": {
@@ -183,7 +328,7 @@ CULTURES: dict[str, dict[str, Any]] = {
         "m": ("Łukasz", "Piotr", "Krzysztof", "Tomasz", "Michał", "Paweł", "Grzegorz", "Wojciech"),
         "s": ("Nowak", "Wójcik", "Mazur", "Krawczyk", "Zając", "Kaczmarek", "Pawlak", "Sikora", "Bąk", "Kowalczyk"),
         "ethnicity": (("White: Other White", 1),),
-        "languages": (("Polish", 0.45, 0.65),),
+        "languages": (("Polish", 0.5, 0.75),),
     },
     "romanian": {
         "weight": 3,
@@ -197,8 +342,13 @@ CULTURES: dict[str, dict[str, Any]] = {
         "weight": 2,
         "f": ("Rūta", "Aušra", "Eglė", "Gintarė", "Jurgita"),
         "m": ("Jonas", "Mantas", "Darius", "Tomas", "Žygimantas"),
-        "s": (("Kazlauskienė", "Kazlauskas"), ("Petrauskaitė", "Petrauskas"), ("Jankauskienė", "Jankauskas"),
-              ("Vasiliauskienė", "Vasiliauskas"), ("Žukauskaitė", "Žukauskas")),
+        "s": (
+            ("Kazlauskienė", "Kazlauskas"),
+            ("Petrauskaitė", "Petrauskas"),
+            ("Jankauskienė", "Jankauskas"),
+            ("Vasiliauskienė", "Vasiliauskas"),
+            ("Žukauskaitė", "Žukauskas"),
+        ),
         "ethnicity": (("White: Other White", 1),),
         "languages": (("Lithuanian", 0.55, 0.7),),
     },
@@ -208,7 +358,7 @@ CULTURES: dict[str, dict[str, Any]] = {
         "m": ("Imran", "Tariq", "Bilal", "Usman", "Asif", "Zubair", "Hamza", "Naveed"),
         "s": ("Hussain", "Khan", "Akhtar", "Mahmood", "Iqbal", "Rashid", "Shah", "Qureshi", "Aslam", "Butt"),
         "ethnicity": (("Asian: Pakistani", 1),),
-        "languages": (("Urdu", 0.15, 0.7), ("Punjabi", 0.12, 0.7)),
+        "languages": (("Urdu", 0.2, 0.7), ("Punjabi", 0.15, 0.7)),
     },
     "bangladeshi": {
         "weight": 3,
@@ -224,7 +374,7 @@ CULTURES: dict[str, dict[str, Any]] = {
         "m": ("Rajesh", "Arjun", "Gurpreet", "Sanjay", "Vikram", "Jaswinder"),
         "s": ("Patel", "Sharma", "Singh", "Gill", "Mistry", "Chauhan", "Sandhu", "Parmar"),
         "ethnicity": (("Asian: Indian", 1),),
-        "languages": (("Punjabi", 0.1, 0.6), ("Gujarati", 0.08, 0.6)),
+        "languages": (("Punjabi", 0.12, 0.7), ("Gujarati", 0.1, 0.6)),
     },
     "african": {
         "weight": 4,
@@ -239,8 +389,7 @@ CULTURES: dict[str, dict[str, Any]] = {
         "f": ("Shanice", "Tanisha", "Marcia", "Jasmine", "Beverley", "Janelle"),
         "m": ("Delroy", "Marcus", "Winston", "Jermaine", "Tyrone", "Leon"),
         "s": ("Campbell", "Thompson", "Clarke", "Francis", "Bailey", "Grant", "Richards", "McKenzie"),
-        "ethnicity": (("Black: Caribbean", 9),
-                      ("Mixed: White and Black Caribbean", 1)),
+        "ethnicity": (("Black: Caribbean", 9), ("Mixed: White and Black Caribbean", 1)),
         "languages": (),
     },
     "arab": {
@@ -277,7 +426,7 @@ CULTURES: dict[str, dict[str, Any]] = {
     },
 }
 ETHNICITY_NOT_STATED = 0.08
-BSL_SHARE = 0.006
+BSL_SHARE = 0.008
 
 MOBILES = tuple(f"07700 900{n:03d}" for n in range(1000))
 LANDLINES = tuple(
@@ -356,16 +505,40 @@ PLANT_OFFENCE = OFFENCES[0]
 
 # (screened out, suspect arrested) by category; the rest are investigated without a suspect.
 INVESTIGATION = {
-    "property": (0.40, 0.15), "fraud": (0.45, 0.08), "violence": (0.08, 0.50), "harassment": (0.10, 0.45),
-    "domestic": (0.03, 0.75), "sexual": (0.05, 0.45), "hate": (0.08, 0.45), "serious": (0.0, 0.85),
-    "rtc": (0.25, 0.15), "asb": (0.0, 0.04), "fatal": (0.0, 0.95),
+    "property": (0.40, 0.15),
+    "fraud": (0.45, 0.08),
+    "violence": (0.08, 0.50),
+    "harassment": (0.10, 0.45),
+    "domestic": (0.03, 0.75),
+    "sexual": (0.05, 0.45),
+    "hate": (0.08, 0.45),
+    "serious": (0.0, 0.85),
+    "rtc": (0.25, 0.15),
+    "asb": (0.0, 0.04),
+    "fatal": (0.0, 0.95),
 }
 QUICK_ARREST = frozenset({"domestic", "serious", "fatal"})
 SPECIALIST = frozenset({"domestic", "sexual", "serious", "fatal"})
-CHILD_SHARE = {"sexual": 0.3, "violence": 0.1, "harassment": 0.08, "hate": 0.08, "property": 0.025, "rtc": 0.05,
-               "asb": 0.03, "domestic": 0.02, "serious": 0.05}
-REPEAT_SHARE = {"asb": 0.22, "harassment": 0.2, "domestic": 0.16, "hate": 0.15, "property": 0.035,
-                "violence": 0.03, "fraud": 0.03}
+CHILD_SHARE = {
+    "sexual": 0.3,
+    "violence": 0.1,
+    "harassment": 0.08,
+    "hate": 0.08,
+    "property": 0.025,
+    "rtc": 0.05,
+    "asb": 0.03,
+    "domestic": 0.02,
+    "serious": 0.05,
+}
+REPEAT_SHARE = {
+    "asb": 0.22,
+    "harassment": 0.2,
+    "domestic": 0.16,
+    "hate": 0.15,
+    "property": 0.035,
+    "violence": 0.03,
+    "fraud": 0.03,
+}
 EXTRA_VICTIMS = ((1, 0.84), (2, 0.12), (3, 0.04))
 REPORT_HOURS = (2, 1.5, 1, 0.8, 0.6, 0.6, 1, 2, 4, 5, 5.5, 5.5, 5.5, 5.5, 5.5, 5.5, 6, 6.5, 6.5, 6, 5, 4.5, 3.5, 2.5)
 
@@ -454,6 +627,8 @@ class _Crime:
     officer: _Officer
     plant: str | None = None
     ref: str = ""
+    outcome: str = "no suspect has been identified"
+    disposal: str = ""
     links: list[_Link] = field(default_factory=list)
     events: list[_Event] = field(default_factory=list)
 
@@ -472,8 +647,10 @@ def make_demo(ctx: ServiceContext, crimes: int = 3000, seed: int = 2006) -> Demo
     with ctx.db.read() as session:
         existing = session.scalar(select(func.count()).select_from(CrimeRow)) or 0
     if existing:
-        raise ServiceError(f"the database already holds {existing:,} crimes; the demo fills an empty database only "
-                           "(give a new --db file)")
+        raise ServiceError(
+            f"the database already holds {existing:,} crimes; the demo fills an empty database only "
+            "(give a new --db file)"
+        )
     world = _World(ctx, random.Random(seed), crimes)
     world.build()
     with tempfile.TemporaryDirectory(prefix="vicman-demo-") as folder:
@@ -582,8 +759,9 @@ class _World:
                 number += 1
             emails.add(email)
             diligence = min(0.98, max(0.45, rng.betavariate(6, 1.6)))
-            officer = _Officer(str(staff_no), f"{rank} {given} {surname}", email, division,
-                               f"{division} {team}", diligence)
+            officer = _Officer(
+                str(staff_no), f"{rank} {given} {surname}", email, division, f"{division} {team}", diligence
+            )
             self.officers.append(officer)
             self.by_team[(division, team)].append(officer)
 
@@ -615,8 +793,16 @@ class _World:
             surname = surname[0] if female else surname[1]
         return given, surname
 
-    def _new_person(self, reported: date, age: int, female: bool | None = None, culture: str | None = None,
-                    surname: str | None = None, address: str | None = None, keep_address: bool = False) -> _Person:
+    def _new_person(
+        self,
+        reported: date,
+        age: int,
+        female: bool | None = None,
+        culture: str | None = None,
+        surname: str | None = None,
+        address: str | None = None,
+        keep_address: bool = False,
+    ) -> _Person:
         rng = self.rng
         culture = culture or _weighted(rng, self._cultures)
         if female is None:
@@ -628,8 +814,15 @@ class _World:
         if age >= 18 and rng.random() < 0.04:
             dob = None  # not recorded
         self._person_no += rng.randint(1, 97)
-        person = _Person(f"N{self._person_no:07d}", given, surname or own_surname, female, dob,
-                         address if keep_address else self._address(), culture)
+        person = _Person(
+            f"N{self._person_no:07d}",
+            given,
+            surname or own_surname,
+            female,
+            dob,
+            address if keep_address else self._address(),
+            culture,
+        )
         self.people.append(person)
         return person
 
@@ -751,8 +944,11 @@ class _World:
         times = self._report_times()
         fatal_slots: set[int] = set()
         if self.n_crimes >= 100:
-            recent = [i for i, (_, plant) in enumerate(times) if plant is None
-                      and (self.today - local_date(times[i][0])).days < 300]
+            recent = [
+                i
+                for i, (_, plant) in enumerate(times)
+                if plant is None and (self.today - local_date(times[i][0])).days < 300
+            ]
             fatal_slots = set(rng.sample(recent, min(len(recent), max(2, round(self.n_crimes * 0.0015)))))
         for index, (reported, plant) in enumerate(times):
             if plant is not None:
@@ -766,7 +962,25 @@ class _World:
             self._towns = division.towns if rng.random() < 0.92 else rng.choice(DIVISIONS).towns
             self._people_for(crime)
             self.crimes.append(crime)
+        self._every_officer_busy()
         self._references()
+
+    def _every_officer_busy(self) -> None:
+        """Give each officer at least one crime (the import only knows officers from their crimes)."""
+        rng = self.rng
+        load = Counter(crime.officer for crime in self.crimes)
+        for officer in self.officers:
+            if load[officer]:
+                continue
+            same_team = [c for c in self.crimes if c.officer.team == officer.team and load[c.officer] > 1]
+            same_division = [c for c in self.crimes if c.division.name == officer.division and load[c.officer] > 1]
+            candidates = same_team or same_division
+            if not candidates:
+                continue
+            crime = rng.choice(candidates)
+            load[crime.officer] -= 1
+            crime.officer = officer
+            load[officer] += 1
 
     def _references(self) -> None:
         counters: dict[tuple[str, int], int] = {}
@@ -796,16 +1010,24 @@ class _World:
                     relation = rng.choice(("partner", "son", "daughter", "sister", "brother"))
                     female = relation in ("daughter", "sister") or (relation == "partner" and rng.random() < 0.6)
                     age = max(18, deceased_age + rng.randint(-25, 5))
-                person = self._new_person(reported, age, female, surname_culture, family_surname, address,
-                                          keep_address=i == 0 or rng.random() < 0.5)
-                crime.links.append(_Link(person, Role.BEREAVED_RELATIVE, ("bereaved",), rng.random() < 0.05,
-                                         relation=relation))
+                person = self._new_person(
+                    reported,
+                    age,
+                    female,
+                    surname_culture,
+                    family_surname,
+                    address,
+                    keep_address=i == 0 or rng.random() < 0.5,
+                )
+                crime.links.append(
+                    _Link(person, Role.BEREAVED_RELATIVE, ("bereaved",), rng.random() < 0.05, relation=relation)
+                )
             return
         if crime.offence.victims == "business":
-            person = self._new_person(reported, rng.randint(24, 60), address=self._address(business=True),
-                                      keep_address=True)
-            crime.links.append(_Link(person, Role.BUSINESS_CONTACT, (), rng.random() < 0.25,
-                                     relation="store manager"))
+            person = self._new_person(
+                reported, rng.randint(24, 60), address=self._address(business=True), keep_address=True
+            )
+            crime.links.append(_Link(person, Role.BUSINESS_CONTACT, (), rng.random() < 0.25, relation="store manager"))
             self._witnesses(crime)
             return
         count = _weighted(rng, EXTRA_VICTIMS) if category not in ("domestic", "sexual", "fraud") else 1
@@ -819,8 +1041,12 @@ class _World:
                 age = rng.randint(8, 17) if child else self._adult_age(category)
                 person = self._new_person(reported, age)
                 repeat = False
-            link = _Link(person, Role.VICTIM, self._reasons(crime, person, repeat),
-                         crime.plant is None and rng.random() < (0.14 if category == "domestic" else 0.1))
+            link = _Link(
+                person,
+                Role.VICTIM,
+                self._reasons(crime, person, repeat),
+                crime.plant is None and rng.random() < (0.14 if category == "domestic" else 0.1),
+            )
             crime.links.append(link)
             if person.links == 0 and (person.dob is None or (reported - person.dob).days >= 18 * 365):
                 self._pools[(crime.division.name, category)].append(person)
@@ -828,11 +1054,24 @@ class _World:
             person.links += 1
             if person.dob is not None and (reported - person.dob).days < 16 * 365 and rng.random() < 0.85:
                 female = rng.random() < 0.7
-                parent = self._new_person(reported, (reported - person.dob).days // 365 + rng.randint(22, 40),
-                                          female, person.culture, person.surname if rng.random() < 0.8 else None,
-                                          person.address, keep_address=True)
-                crime.links.append(_Link(parent, Role.PARENT_GUARDIAN, (), link.vs_opt_out,
-                                         relation=f"{'mother' if female else 'father'} of {person.given}"))
+                parent = self._new_person(
+                    reported,
+                    (reported - person.dob).days // 365 + rng.randint(22, 40),
+                    female,
+                    person.culture,
+                    person.surname if rng.random() < 0.8 else None,
+                    person.address,
+                    keep_address=True,
+                )
+                crime.links.append(
+                    _Link(
+                        parent,
+                        Role.PARENT_GUARDIAN,
+                        (),
+                        link.vs_opt_out,
+                        relation=f"{'mother' if female else 'father'} of {person.given}",
+                    )
+                )
                 parent.links += 1
         self._witnesses(crime)
 
@@ -895,59 +1134,107 @@ class _World:
         draw = rng.random()
         if draw < screened:
             reason = rng.choice(NO_INVESTIGATION_REASONS)
-            at = add("no_investigation", reported + timedelta(hours=rng.uniform(6, 240)),
-                     f"Screened out after initial assessment: {reason}.")
+            at = add(
+                "no_investigation",
+                reported + timedelta(hours=rng.uniform(6, 240)),
+                f"Screened out after initial assessment: {reason}.",
+            )
+            crime.outcome = "there are no lines of enquiry, so it has been filed"
             if rng.random() < 0.85:
-                add("case_closed", at + timedelta(hours=rng.uniform(1, 72)),
-                    "Filed pending further information: no lines of enquiry.")
+                add(
+                    "case_closed",
+                    at + timedelta(hours=rng.uniform(1, 72)),
+                    "Filed pending further information: no lines of enquiry.",
+                )
         elif draw < screened + suspect:
-            delay = timedelta(hours=rng.uniform(0.5, 14)) if category in QUICK_ARREST else timedelta(
-                days=rng.uniform(0.5, 35))
-            place = rng.choice(("at their home address", "at the scene", f"in {town} town centre",
-                                f"after attending {town} police station by appointment", "at a friend's address"))
+            delay = (
+                timedelta(hours=rng.uniform(0.5, 14))
+                if category in QUICK_ARREST
+                else timedelta(days=rng.uniform(0.5, 35))
+            )
+            place = rng.choice(
+                (
+                    "at their home address",
+                    "at the scene",
+                    f"in {town} town centre",
+                    f"after attending {town} police station by appointment",
+                    "at a friend's address",
+                )
+            )
             at = add("arrest", reported + delay, f"Suspect arrested {place} on suspicion of {offence}.")
             if rng.random() < 0.92:
-                at = add("interview", at + timedelta(hours=rng.uniform(2, 11)),
-                         f"Suspect interviewed under caution{rng.choice(WITH_SOLICITOR)}. {rng.choice(INTERVIEWS)}")
+                at = add(
+                    "interview",
+                    at + timedelta(hours=rng.uniform(2, 11)),
+                    f"Suspect interviewed under caution{rng.choice(WITH_SOLICITOR)}. {rng.choice(INTERVIEWS)}",
+                )
             outcome = _weighted(rng, OUTCOMES_DOMESTIC if category in QUICK_ARREST else OUTCOMES)
             at += timedelta(hours=rng.uniform(0.5, 3))
             if outcome in ("bail", "rui"):
                 if outcome == "bail":
-                    add("bail", at, f"Released on conditional bail to return to {town} police station on "
-                        f"{_uk(at + timedelta(days=28))}.")
+                    add(
+                        "bail",
+                        at,
+                        f"Released on conditional bail to return to {town} police station on "
+                        f"{_uk(at + timedelta(days=28))}.",
+                    )
                 else:
                     add("rui", at, f"Released under investigation pending {rng.choice(PENDING)}.")
                 final_at = at + timedelta(days=rng.uniform(21, 120 if outcome == "bail" else 170))
                 if outcome == "bail" and rng.random() < 0.25:
                     varied = at + (final_at - at) * rng.uniform(0.2, 0.6)
-                    add("bail_varied", varied, f"Bail extended to {_uk(varied + timedelta(days=42))}; conditions "
-                        "varied at the request of the defence.")
+                    add(
+                        "bail_varied",
+                        varied,
+                        f"Bail extended to {_uk(varied + timedelta(days=42))}; conditions "
+                        "varied at the request of the defence.",
+                    )
                 outcome = _weighted(rng, (("charge", 0.4), ("release_nfa", 0.45), ("out_of_court_disposal", 0.15)))
                 at = final_at
             if outcome == "charge":
-                add("charge", at, f"Charged with {offence}; bailed to appear at {town} Magistrates' Court on "
-                    f"{_uk(at + timedelta(days=rng.randint(14, 42)))}.")
+                add(
+                    "charge",
+                    at,
+                    f"Charged with {offence}; bailed to appear at {town} Magistrates' Court on "
+                    f"{_uk(at + timedelta(days=rng.randint(14, 42)))}.",
+                )
                 closing = "Suspect charged; file passed to the Witness Care Unit."
+                crime.outcome = "the suspect has been charged and the case is now with the court"
             elif outcome == "release_nfa":
-                add("release_nfa", at, "No further action: insufficient evidence for a realistic prospect of "
-                    "conviction.")
+                add(
+                    "release_nfa",
+                    at,
+                    "No further action: insufficient evidence for a realistic prospect of conviction.",
+                )
                 closing = "Finalised: no further action against the suspect."
+                crime.outcome = "no further action against the suspect"
             else:
                 disposal = rng.choice(DISPOSALS)
                 add("out_of_court_disposal", at, f"Suspect given a {disposal}.")
                 closing = f"Finalised by out-of-court disposal ({disposal})."
+                crime.outcome = f"the suspect was given a {disposal}"
+                crime.disposal = disposal
             if rng.random() < {"charge": 0.75, "release_nfa": 0.9}.get(outcome, 0.9):
                 add("case_closed", at + timedelta(hours=rng.uniform(2, 240)), closing)
         elif rng.random() < (0.6 if category == "asb" else 0.85):
-            add("case_closed", reported + timedelta(days=rng.uniform(14, 100)),
+            if category == "asb":
+                crime.outcome = "the problem has been dealt with through partnership work"
+            add(
+                "case_closed",
+                reported + timedelta(days=rng.uniform(14, 100)),
                 "Investigation complete; no suspect identified. Filed pending further information."
-                if category != "asb" else "ASB case closed: problem resolved following partnership work.")
+                if category != "asb"
+                else "ASB case closed: problem resolved following partnership work.",
+            )
         # Cases more than a few months old are nearly always finalised by now.
         age = (self.today - local_date(reported)).days
         if not any(e.type == "case_closed" for e in events) and (age > 700 or (age > 210 and rng.random() < 0.9)):
             last = max((e.at for e in events), default=reported)
-            add("case_closed", last + timedelta(days=rng.uniform(20, 150)),
-                "Reviewed by the supervisor: all lines of enquiry complete. Filed.")
+            add(
+                "case_closed",
+                last + timedelta(days=rng.uniform(20, 150)),
+                "Reviewed by the supervisor: all lines of enquiry complete. Filed.",
+            )
         events.sort(key=lambda e: e.at)
         return [e for e in events if e.at < self.cutoff]
 
@@ -958,9 +1245,15 @@ class _World:
         edition = self._edition(crime.reported_at)
         if edition is None:
             return False
-        facts = CaseFacts(crime_ref=crime.ref, person_ref=link.person.ref, offence=crime.offence.text,
-                          reported_at=crime.reported_at, role=Role(link.role), dob=link.person.dob,
-                          explicit_reasons=frozenset(link.reasons))
+        facts = CaseFacts(
+            crime_ref=crime.ref,
+            person_ref=link.person.ref,
+            offence=crime.offence.text,
+            reported_at=crime.reported_at,
+            role=Role(link.role),
+            dob=link.person.dob,
+            explicit_reasons=frozenset(link.reasons),
+        )
         return bool(enhanced_reasons(edition, facts, local_date(crime.reported_at), self.code.offences))
 
     def _limit(self, event_type: str, at: datetime, enhanced: bool) -> int:
@@ -974,8 +1267,9 @@ class _World:
             if rng.random() < 0.6:
                 at = self._after(crime.reported_at, rng.randint(1, 8))
                 if at < self.cutoff:
-                    link.contacts.append(_Contact(at, crime.reported_at, "witness", self._method(crime, link),
-                                                  Outcome.INFORMED))
+                    link.contacts.append(
+                        _Contact(at, crime.reported_at, "witness", self._method(crime, link), Outcome.INFORMED)
+                    )
             self._notes(crime, link)
             return
         link.enhanced = self._enhanced(crime, link)
@@ -1000,9 +1294,17 @@ class _World:
         """A plausible moment `working_days` working days after `trigger` (0: later the same day)."""
         rng = self.rng
         if working_days == 0:
-            return trigger + timedelta(minutes=rng.randint(25, 360))
+            return self._daytime(trigger + timedelta(minutes=rng.randint(25, 360)))
         day = self.calendar.add_working_days(local_date(trigger), working_days)
         return _at_local(day, rng.randint(8 * 60 + 15, 20 * 60 + 30))
+
+    def _daytime(self, moment: datetime) -> datetime:
+        """`moment`, or if it falls at night, first thing the next morning (officers do not call at 3 a.m.)."""
+        local = moment.astimezone(LONDON)
+        if 8 <= local.hour < 21:
+            return moment
+        day = local.date() + timedelta(days=1) if local.hour >= 21 else local.date()
+        return _at_local(day, self.rng.randint(8 * 60, 11 * 60))
 
     def _respond(self, crime: _Crime, link: _Link, diligence: float) -> None:
         """Contacts after the report and after each event, on time, late or not at all."""
@@ -1021,20 +1323,24 @@ class _World:
             draw = rng.random()
             prompt = diligence * (0.95 if kind == "report" else 0.9)
             if draw < prompt:
-                delay = rng.choice((0, 0, 1)) if limit <= 1 else _weighted(
-                    rng, ((0, 0.35), (1, 0.3), (2, 0.15), (3, 0.1), (4, 0.06), (5, 0.04)))
+                delay = (
+                    rng.choice((0, 0, 1))
+                    if limit <= 1
+                    else _weighted(rng, ((0, 0.35), (1, 0.3), (2, 0.15), (3, 0.1), (4, 0.06), (5, 0.04)))
+                )
                 delay = min(delay, limit)
             elif draw < prompt + (1 - prompt) * 0.55:
                 delay = limit + rng.randint(1, 12)
             else:
-                if rng.random() < 0.3:
+                if rng.random() < 0.4:
                     when = self._after(at, rng.randint(0, limit))
                     self._plan(link, when, at, kind, crime, outcome=Outcome.NO_CONTACT)
                 continue
             self._plan(link, self._after(at, delay), at, kind, crime)
 
-    def _plan(self, link: _Link, at: datetime, after: datetime, kind: str, crime: _Crime,
-              outcome: str = Outcome.INFORMED) -> _Contact | None:
+    def _plan(
+        self, link: _Link, at: datetime, after: datetime, kind: str, crime: _Crime, outcome: str = Outcome.INFORMED
+    ) -> _Contact | None:
         if at >= self.cutoff:
             return None
         contact = _Contact(at, after, kind, self._method(crime, link, kind, outcome), outcome)
@@ -1075,7 +1381,7 @@ class _World:
             elif draw < diligence * 0.88 + (1 - diligence * 0.88) * 0.6:
                 when = _at_local(due + timedelta(days=rng.randint(1, 21)), rng.randint(9 * 60, 19 * 60))
             if when is not None and when <= start:
-                when = start + timedelta(hours=rng.uniform(2, 30))
+                when = self._daytime(start + timedelta(hours=rng.uniform(2, 30)))
             if when is None or when >= self.cutoff or (following is not None and following < when):
                 if following is None:
                     return
@@ -1093,12 +1399,14 @@ class _World:
             if contact.outcome != Outcome.INFORMED or contact.method in ("letter", "email"):
                 continue
             gap = contact.at - contact.after
-            if gap > timedelta(hours=2) and rng.random() < 0.16:
-                at = contact.after + gap * rng.uniform(0.15, 0.75)
-                method = "visit" if contact.method == "visit" else ("sms" if rng.random() < 0.1 and
-                                                                    link.person.mobile else "phone")
-                if method == "phone" and not link.person.phone:
+            if gap > timedelta(hours=2) and rng.random() < 0.2:
+                at = self._daytime(contact.after + gap * rng.uniform(0.15, 0.75))
+                if not contact.after < at < contact.at:
+                    continue
+                if contact.method == "visit":
                     method = "visit"
+                else:
+                    method = self._method(crime, link, contact.kind, Outcome.NO_CONTACT)
                 link.contacts.append(_Contact(at, contact.after, contact.kind, method, Outcome.NO_CONTACT))
 
     def _plant_contacts(self, crime: _Crime, link: _Link) -> None:
@@ -1137,9 +1445,13 @@ class _World:
             note = "Victim consented to referral to the IDVA service; DASH risk assessment attached."
         else:
             service, consent = "Victim Support", "opt_out"
-            note = rng.choice(("Details passed to Victim Support through the secure portal.",
-                               "Referred to Victim Support; victim told they will be contacted within 2 days.",
-                               "Automatic referral to Victim Support sent."))
+            note = rng.choice(
+                (
+                    "Details passed to Victim Support through the secure portal.",
+                    "Referred to Victim Support; victim told they will be contacted within 2 days.",
+                    "Automatic referral to Victim Support sent.",
+                )
+            )
         link.referral = _Referral(at, service, consent, note)
 
     def _method(self, crime: _Crime, link: _Link, kind: str = "", outcome: str = Outcome.INFORMED) -> str:
@@ -1149,7 +1461,9 @@ class _World:
         if kind == "closure" and not safe and rng.random() < 0.5:
             return ContactMethod.LETTER
         if outcome == Outcome.NO_CONTACT:
-            return "phone" if person.phone and rng.random() < 0.85 else "visit"
+            if person.mobile and person.language == "BSL":
+                return ContactMethod.SMS
+            return ContactMethod.PHONE if person.phone and rng.random() < 0.85 else ContactMethod.VISIT
         preferred = person.preferred
         if preferred and rng.random() < 0.7 and not (safe and preferred in ("letter", "sms", "email")):
             return preferred
@@ -1180,10 +1494,28 @@ class _World:
 
     def write_csv(self, path: Path) -> None:
         columns = (
-            "crime_ref", "reported_at", "offence", "kind", "division", "oic_id", "oic_name", "oic_email", "oic_team",
-            "victim_ref", "victim_name", "victim_dob", "victim_phone", "victim_email", "victim_address",
-            "victim_role", "enhanced_reasons", "vs_opt_out", "victim_language", "victim_interpreter",
-            "victim_ethnicity", "victim_preferred_contact",
+            "crime_ref",
+            "reported_at",
+            "offence",
+            "kind",
+            "division",
+            "oic_id",
+            "oic_name",
+            "oic_email",
+            "oic_team",
+            "victim_ref",
+            "victim_name",
+            "victim_dob",
+            "victim_phone",
+            "victim_email",
+            "victim_address",
+            "victim_role",
+            "enhanced_reasons",
+            "vs_opt_out",
+            "victim_language",
+            "victim_interpreter",
+            "victim_ethnicity",
+            "victim_preferred_contact",
         )
         with path.open("w", encoding="utf-8", newline="") as handle:
             out = csv.writer(handle)
@@ -1192,28 +1524,54 @@ class _World:
                 officer = crime.officer
                 for link in crime.links:
                     person = link.person
-                    out.writerow((
-                        crime.ref, crime.reported_at.astimezone(LONDON).isoformat(), crime.offence.text,
-                        crime.offence.kind, crime.division.name, officer.staff_no, officer.name, officer.email,
-                        officer.team, person.ref, person.name, person.dob.isoformat() if person.dob else "",
-                        person.phone or "", person.email or "", person.address or "", str(link.role),
-                        ";".join(link.reasons), "yes" if link.vs_opt_out else "no", person.language or "",
-                        ("yes" if person.interpreter else "no") if person.language else "", person.ethnicity or "",
-                        person.preferred or "",
-                    ))
+                    out.writerow(
+                        (
+                            crime.ref,
+                            crime.reported_at.astimezone(LONDON).isoformat(),
+                            crime.offence.text,
+                            crime.offence.kind,
+                            crime.division.name,
+                            officer.staff_no,
+                            officer.name,
+                            officer.email,
+                            officer.team,
+                            person.ref,
+                            person.name,
+                            person.dob.isoformat() if person.dob else "",
+                            person.phone or "",
+                            person.email or "",
+                            person.address or "",
+                            str(link.role),
+                            ";".join(link.reasons),
+                            "yes" if link.vs_opt_out else "no",
+                            person.language or "",
+                            ("yes" if person.interpreter else "no") if person.language else "",
+                            person.ethnicity or "",
+                            person.preferred or "",
+                        )
+                    )
 
 
-def _insert_returning_ids(session: Session, table: Any, rows: list[dict[str, Any]], chunk: int = 500) -> list[int]:
-    """Insert rows and return their ids in order. In chunks: one huge INSERT ... RETURNING is slow to collect."""
-    ids: list[int] = []
-    statement = insert(table).returning(table.id, sort_by_parameter_order=True)
-    for start in range(0, len(rows), chunk):
-        ids.extend(session.execute(statement, rows[start : start + chunk]).scalars())
+def _insert_returning_ids(session: Session, table: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows in one executemany and return their ids, in the order of `rows`.
+
+    Neither `INSERT ... RETURNING` with ordered results (one statement per row on SQLite) nor the ORM's
+    bulk insert (which splits batches wherever a value is None) is fast here. The write lock is held
+    (BEGIN IMMEDIATE), so the new ids are the ones above the previous maximum, in insertion order.
+    """
+    if not rows:
+        return []
+    before = session.scalar(select(func.max(table.id))) or 0
+    session.execute(insert(table.__table__), rows)
+    ids = list(session.scalars(select(table.id).where(table.id > before).order_by(table.id)))
+    if len(ids) != len(rows):
+        raise ServiceError(f"expected {len(rows)} new {table.__tablename__} rows, found {len(ids)}")
     return ids
 
 
 def _lower(offence: str) -> str:
-    text = offence.replace(" (domestic)", "")
+    """The offence as it reads in a sentence: "Burglary - residential (dwelling)" becomes "burglary"."""
+    text = re.sub(r"\s*\([^)]*\)", "", offence).split(" - ")[0].strip()
     return text[0].lower() + text[1:] if not text[:2].isupper() else text
 
 
@@ -1227,154 +1585,295 @@ NO_INVESTIGATION_REASONS = (
     "there is no description of the suspect and no forensic evidence",
 )
 WITH_SOLICITOR = (" with a duty solicitor present", " with their own solicitor present", "")
-INTERVIEWS = ("Made no comment.", "Denied the offence.", "Gave a prepared statement denying the offence.",
-              "Admitted the offence.", "Claimed self-defence.")
+INTERVIEWS = (
+    "Made no comment.",
+    "Denied the offence.",
+    "Gave a prepared statement denying the offence.",
+    "Admitted the offence.",
+    "Claimed self-defence.",
+)
 OUTCOMES = (("bail", 0.18), ("rui", 0.27), ("charge", 0.2), ("release_nfa", 0.2), ("out_of_court_disposal", 0.15))
-OUTCOMES_DOMESTIC = (("bail", 0.35), ("rui", 0.12), ("charge", 0.33), ("release_nfa", 0.17),
-                     ("out_of_court_disposal", 0.03))
-PENDING = ("a download of the suspect's phone", "forensic results", "CCTV from the council", "a further witness "
-           "statement", "a decision from the Crown Prosecution Service", "bank records")
-DISPOSALS = ("conditional caution with a requirement to pay compensation", "community resolution with a written "
-             "apology", "youth caution", "conditional caution with a requirement to attend a course",
-             "community resolution with compensation of £150")
+OUTCOMES_DOMESTIC = (
+    ("bail", 0.35),
+    ("rui", 0.12),
+    ("charge", 0.33),
+    ("release_nfa", 0.17),
+    ("out_of_court_disposal", 0.03),
+)
+PENDING = (
+    "a download of the suspect's phone",
+    "forensic results",
+    "CCTV from the council",
+    "a further witness statement",
+    "a decision from the Crown Prosecution Service",
+    "bank records",
+)
+DISPOSALS = (
+    "conditional caution with a requirement to pay compensation",
+    "community resolution with a written apology",
+    "youth caution",
+    "conditional caution with a requirement to attend a course",
+    "community resolution with compensation of £150",
+)
 PROGRESS = {
-    "": ("Enquiries are continuing: CCTV has been requested from the council and I am waiting for it.",
-         "House-to-house enquiries are complete; no witnesses came forward. Forensic results are awaited.",
-         "Still waiting for the forensic results from the scene.",
-         "I have reviewed the CCTV; the quality is poor and the suspect cannot be identified from it so far.",
-         "The circulation of the suspect's description has not produced any leads yet."),
+    "property": (
+        "CCTV from the area has been requested and I am waiting for it.",
+        "House-to-house enquiries are complete; no witnesses came forward. Forensic results are awaited.",
+        "The forensic results from the scene are not back yet.",
+        "I have reviewed the CCTV; the quality is poor and the suspect cannot be identified from it so far.",
+        "Checks with second-hand shops and online sellers for the stolen property have found nothing yet.",
+    ),
+    "fraud": (
+        "Enquiries with the bank are continuing; I am waiting for details of the account the money went to.",
+        "A production order has been served on the bank; the reply is awaited.",
+        "The phone number the caller used is being traced.",
+    ),
+    "violence": (
+        "Witness statements have been taken and CCTV from the area is being reviewed.",
+        "Still trying to identify the suspect from the CCTV.",
+        "The medical evidence has been requested from the hospital.",
+    ),
+    "harassment": (
+        "The messages have been downloaded from the victim's phone and are being reviewed.",
+        "Enquiries with the phone company to identify the sender are continuing.",
+        "The social media company has been asked for the account holder's details.",
+    ),
+    "domestic": (
+        "Enquiries continue; the safety plan has been reviewed and the IDVA is in touch.",
+        "The suspect has not yet been traced; officers are still looking for them.",
+    ),
+    "sexual": (
+        "The results from the forensic examination are awaited.",
+        "Still waiting for the laboratory results; the ISVA is in touch.",
+    ),
+    "hate": (
+        "CCTV from the area has been obtained and is being reviewed.",
+        "Further witnesses are being traced.",
+    ),
+    "serious": ("The investigation team is still tracing witnesses; forensic results are awaited.",),
+    "fatal": ("The investigation team continues to follow lines of enquiry; the post-mortem report is awaited.",),
+    "rtc": (
+        "Witness statements are being taken and dashcam footage has been requested.",
+        "Still waiting for the collision investigator's report.",
+    ),
+    "asb": (
+        "The council's anti-social behaviour team has visited the address and a warning letter has been issued.",
+        "Patrols in the area have been increased and a partnership meeting is booked.",
+        "The housing association has been asked to take action against the tenancy.",
+    ),
     "arrest": ("The suspect remains under investigation; the file is being prepared.",),
     "interview": ("The evidence is being reviewed after the interview; a charging decision is pending.",),
-    "bail": ("The suspect remains on bail with conditions not to contact the victim; enquiries continue.",
-             "The file has gone to the CPS for a charging decision; the suspect is still on bail."),
+    "bail": (
+        "The suspect remains on bail with conditions not to contact the victim; enquiries continue.",
+        "The file has gone to the CPS for a charging decision; the suspect is still on bail.",
+    ),
     "bail_varied": ("The suspect's bail has been extended and the conditions remain in place.",),
-    "rui": ("The suspect is still released under investigation; the phone download is not back yet.",
-            "Still waiting for the forensic results before a decision can be made on the suspect."),
+    "rui": (
+        "The suspect is still released under investigation; the phone download is not back yet.",
+        "The suspect is still released under investigation while the last enquiries are completed.",
+    ),
     "charge": ("The case is with the court; the Witness Care Unit will confirm the trial date.",),
+    "release_nfa": ("The case is being finalised after the no further action decision.",),
+    "out_of_court_disposal": ("The out-of-court disposal has been completed and the case is being finalised.",),
+    "no_investigation": ("The case has been filed; nothing new has come to light.",),
 }
-REACTIONS = ("Had no concerns.", "Was grateful for the call.", "Asked how long the tests take; I explained.",
-             "Is feeling more settled and had no questions.", "Is frustrated at the time it is taking; I explained "
-             "why.", "Asked to be called in the evenings from now on.", "Said the repairs are done and the family "
-             "feel safer.")
+NEXT_STEPS = {
+    "property": "Explained what happens next: CCTV in the area will be checked and house-to-house enquiries made.",
+    "fraud": "Explained what happens next: I will contact the bank and Action Fraud has been told.",
+    "harassment": "Explained what happens next and asked {first} to keep every message and call log.",
+    "domestic": "Agreed a safe contact plan: calls only, at the times {first} gave, no messages left.",
+    "asb": "Explained what happens next: the neighbourhood team and the council will work on the problem.",
+    "rtc": "Explained what happens next: witness statements will be taken and dashcam footage requested.",
+}
+AGREEMENTS = (
+    "Agreed to update at least once a month.",
+    "Gave crime prevention advice.",
+    "Gave the Victim Support leaflet and explained the referral.",
+    "Explained the Victim Personal Statement; will take one later.",
+    "Completed the needs assessment; no additional needs identified.",
+    "Completed the needs assessment; {first} is anxious about going out and prefers a call to letters.",
+)
+REACTIONS = (
+    "{first} had no concerns.",
+    "{first} was grateful for the update.",
+    "{first} is feeling more settled and had no questions.",
+    "{first} is frustrated at how long it is taking; I explained why.",
+    "{first} asked to be called in the evenings from now on.",
+    "{first} asked whether anyone has been caught; I explained what is being done.",
+)
 FAILED = {
-    "phone": ("Called {phone}, no answer. Left a voicemail asking {first} to call me back on 101 quoting {ref}.",
-              "Called {phone}; went to voicemail. Message left to call back.",
-              "Called {phone}; the number rang out. Will try again.",
-              "Called {phone}; no answer and no voicemail set up."),
-    "visit": ("Visited {address}; no reply. Calling card left asking {first} to get in touch.",
-              "Called at the address; no one home. Card left."),
+    "phone": (
+        "Called {phone}, no answer. Left a voicemail asking {first} to call me back on 101 quoting {ref}.",
+        "Called {phone}; it went to voicemail. Left a message asking {first} to call back.",
+        "Called {phone}; the number rang out. Will try again.",
+        "Called {phone}; no answer and no voicemail set up.",
+    ),
+    "visit": (
+        "Visited {address}; no reply. Calling card left asking {first} to get in touch.",
+        "Called at the address; no one home. Card left.",
+    ),
     "sms": ("Text sent to {phone} asking {first} to call me back; no reply.",),
     "email": ("Emailed asking {first} to get in touch; no reply.",),
     "letter": ("Letter sent asking {first} to contact me; no response.",),
 }
-OPENINGS = {
-    "phone": "Spoke to {who} on the phone.",
-    "visit": "Visited {who} at home.",
-    "email": "Emailed {who}.",
-    "letter": "Letter sent to {who}.",
-    "sms": "Text message sent to {who}.",
-}
+SPOKEN = ("phone", "visit")
 
 
 def _note(rng: random.Random, crime: _Crime, link: _Link, contact: _Contact) -> str:
+    """What the officer wrote: what was said (or sent), in plain words."""
     person = link.person
     first = person.given
-    domestic = crime.offence.category == "domestic"
+    category = crime.offence.category
     if contact.outcome == Outcome.NO_CONTACT:
-        if domestic and contact.method == "phone":
-            return (f"Called {person.phone}; no answer. No voicemail left, in line with the safe contact plan. "
-                    "Will try again at the agreed safe time.")
+        if category in ("domestic", "sexual") and contact.method == "phone":
+            return (
+                f"Called {person.phone}; no answer. No voicemail left, in line with the safe contact plan. "
+                "Will try again at the agreed safe time."
+            )
         template = rng.choice(FAILED[contact.method])
-        return template.format(phone=person.phone or "the number held", first=first, ref=crime.ref,
-                               address=person.address or "the address held")
+        return template.format(
+            phone=person.phone or "the number held",
+            first=first,
+            ref=crime.ref,
+            address=person.address or "the address held",
+        )
+    spoken = contact.method in SPOKEN
     who = first if not link.relation else f"{first} ({link.relation})"
-    parts = [OPENINGS[contact.method].format(who=who)]
-    if person.interpreter and person.language:
-        if person.language == "BSL":
-            parts.append("BSL interpreter used (video relay).")
-        elif contact.method in ("phone", "visit"):
-            parts.append(f"{person.language} interpreter used (telephone interpreting service).")
+    if contact.method == "phone":
+        parts = [f"Spoke to {who} on the phone."]
+    elif contact.method == "visit":
+        place = "at the premises" if link.role == Role.BUSINESS_CONTACT else "at home"
+        parts = [f"Visited {who} {place}."]
+    else:
+        opening = {"email": "Emailed", "letter": "Letter sent to", "sms": "Text message sent to"}[contact.method]
+        parts = [f"{opening} {who}."]
+    if person.language == "Welsh":
+        parts.append("In Welsh, as they prefer." if spoken else "Written in Welsh and English.")
+    elif person.interpreter and person.language:
+        if not spoken:
+            parts.append(f"Written in English and {person.language}." if person.language != "BSL" else "")
+        elif person.language == "BSL" or contact.method == "visit":
+            parts.append(f"{person.language} interpreter present.")
         else:
-            parts.append(f"Sent in English and {person.language}.")
+            parts.append(f"{person.language} interpreter used (telephone interpreting service).")
+    kind = contact.kind
+    fact, follow = _facts(rng, crime, link, contact)
+    if kind == "report":
+        if spoken:
+            parts.append(f"Introduced myself as the officer in the case and gave the crime reference {crime.ref}.")
+            parts.append(NEXT_STEPS.get(category, "Explained what happens next.").format(first=first))
+            parts.append(rng.choice(AGREEMENTS).format(first=first))
+        else:
+            parts.append(
+                f"Gave the crime reference {crime.ref}, my contact details, what happens next and how to "
+                "contact Victim Support."
+            )
+    elif kind == "update":
+        last = [e.type for e in crime.events if e.at <= contact.at and e.type in PROGRESS]
+        parts.append(rng.choice(PROGRESS[last[-1] if last else category]))
+        if spoken:
+            parts.append(rng.choice(REACTIONS).format(first=first))
+        else:
+            parts.append("Asked them to contact me with any questions.")
+        every = f"{link.every_days} days" if link.every_days else "a month"
+        parts.append(f"Next update within {every}, as agreed.")
+    elif kind == "witness":
+        parts.append(
+            "Arranged for a statement to be taken."
+            if spoken
+            else "Asked them to call me to arrange a time to give a statement."
+        )
+    else:
+        parts.append(f"Told {first} that {fact}." if spoken else f"To say that {fact}.")
+        parts.extend(follow if spoken else follow[:1])
+    return " ".join(p for p in parts if p)
+
+
+def _facts(rng: random.Random, crime: _Crime, link: _Link, contact: _Contact) -> tuple[str, list[str]]:
+    """What a notification says, and what else is said (the first item also goes in writing)."""
+    first = link.person.given
     when = _uk(contact.after)
     offence = _lower(crime.offence.text)
     kind = contact.kind
-    if kind == "report":
-        parts.append(f"Introduced myself as the officer in the case and gave the crime reference {crime.ref}.")
-        parts.append(rng.choice((
-            "Explained what happens next: CCTV in the area will be checked and house-to-house enquiries made.",
-            "Explained the Victims' Code and what updates they can expect from me.",
-            "Completed the needs assessment; no additional needs identified.",
-            f"Completed the needs assessment; {first} is anxious about going out and prefers a call to letters.",
-            "Took a first account and arranged for a statement to be taken.",
-        )))
-        parts.append(rng.choice(("Agreed to update at least once a month.", "Gave crime prevention advice.",
-                                 "Gave the Victim Support leaflet and explained the referral.",
-                                 "Explained the Victim Personal Statement; will take one later.")))
-    elif kind == "arrest":
-        parts.append(f"Told {first} a suspect was arrested on {when} on suspicion of {offence} and is in custody. "
-                     "Explained I will update them after the interview.")
-    elif kind == "interview":
-        parts.append(f"Told {first} the suspect was interviewed under caution on {when}; the evidence is being "
-                     "reviewed before a decision is made.")
-    elif kind == "bail":
+    if kind == "arrest":
+        return f"a suspect was arrested on {when} on suspicion of {offence}", [
+            "Explained I will update them after the interview."
+        ]
+    if kind == "interview":
+        return f"the suspect was interviewed under caution on {when} and the evidence is being reviewed", [
+            "A decision on charge will follow; I will be in touch."
+        ]
+    if kind == "bail":
         street = "their road"
-        if person.address and "," in person.address:
-            street = " ".join(w for w in person.address.split(",")[-2].split() if not w.isdigit())
-        parts.append(f"Told {first} the suspect has been released on conditional bail until "
-                     f"{_uk(contact.after + timedelta(days=28))}: not to contact {first} directly or indirectly "
-                     f"and not to go to {street}. Advised to call 999 if the conditions are broken.")
-    elif kind == "bail_varied":
-        parts.append(f"Told {first} the suspect's bail has been extended and the conditions varied; the no-contact "
-                     "condition remains.")
-    elif kind == "rui":
-        parts.append(f"Explained to {first} that the suspect has been released under investigation while enquiries "
-                     "continue. No bail conditions can be set; gave safety advice and told them to call 999 in an "
-                     "emergency.")
-    elif kind == "charge":
-        parts.append(f"Told {first} the suspect has been charged with {offence} and will appear at "
-                     f"{crime.division.towns[0]} Magistrates' Court. The Witness Care Unit will now keep them "
-                     "informed about the court case. Offered the chance to make a Victim Personal Statement.")
-    elif kind == "release_nfa":
-        parts.append(f"Told {first} the suspect was released with no further action because there is not enough "
-                     "evidence for a realistic prospect of conviction. Explained the Victims' Right to Review and "
-                     "that a request must be made within 3 months.")
-        parts.append(rng.choice(("Disappointed but understood.", "Will think about asking for a review.",
-                                 "Had no questions.")))
-    elif kind == "out_of_court_disposal":
-        parts.append(f"Told {first} the suspect has been dealt with by an out-of-court disposal. {first}'s views "
-                     "were asked for before the decision and they agreed with it.")
-    elif kind == "no_investigation":
-        parts.append(f"Explained to {first} that the crime has been assessed and will not be investigated further "
-                     "at this time, as there are no lines of enquiry. If new information comes to light it will "
-                     "be looked at again. Offered a referral to Victim Support.")
-    elif kind == "closure":
-        parts.append(f"Confirmed the investigation into the {offence} has been finalised. Gave details of how to "
-                     "get in touch if anything new comes to light, and Victim Support's number.")
-    elif kind == "witness":
-        parts.append(f"Contacted {first} as a witness and arranged for a statement to be taken.")
-    else:  # update
-        last = [e.type for e in crime.events if e.at <= contact.at and e.type in PROGRESS]
-        parts.append(rng.choice(PROGRESS[last[-1] if last else ""]))
-        parts.append(f"{first} {_lower(rng.choice(REACTIONS))}")
-        if link.every_days:
-            parts.append(f"Next update agreed within {link.every_days} days.")
-        else:
-            parts.append("Next update agreed within a month.")
-    return " ".join(parts)
+        address = link.person.address
+        if address and "," in address:
+            street = " ".join(w for w in address.split(",")[-2].split() if not w.isdigit())
+        return (
+            f"the suspect has been released on conditional bail until {_uk(contact.after + timedelta(days=28))}, "
+            f"with conditions not to contact {first} directly or indirectly and not to go to {street}"
+        ), ["Advised to call 999 if the conditions are broken."]
+    if kind == "bail_varied":
+        return "the suspect's bail has been extended and the conditions varied; the no-contact condition remains", [
+            "Advised to call 999 if the conditions are broken."
+        ]
+    if kind == "rui":
+        return "the suspect has been released under investigation while enquiries continue", [
+            "No bail conditions can be set with release under investigation.",
+            "Gave safety advice and told them to call 999 in an emergency.",
+        ]
+    if kind == "charge":
+        vps = rng.choice(("will make one", "does not want to at this stage", "wants time to think about it"))
+        return (
+            f"the suspect has been charged with {offence} and will appear at {crime.division.towns[0]} "
+            "Magistrates' Court"
+        ), [
+            "The Witness Care Unit will now keep them informed about the court case.",
+            f"Offered the chance to make a Victim Personal Statement; {first} {vps}.",
+        ]
+    if kind == "release_nfa":
+        return (
+            "the suspect was released with no further action because there is not enough evidence for a "
+            "realistic prospect of conviction"
+        ), [
+            "Explained the Victims' Right to Review and that a request must be made within 3 months.",
+            rng.choice((f"{first} was disappointed but understood.", f"{first} will think about asking for a review.")),
+        ]
+    if kind == "out_of_court_disposal":
+        return f"the suspect has been given a {crime.disposal or 'community resolution'}", [
+            f"{first}'s views were asked for before the decision was made.",
+        ]
+    if kind == "no_investigation":
+        return (
+            "the crime has been assessed and will not be investigated further at this time, as there are no "
+            "lines of enquiry"
+        ), [
+            "If new information comes to light it will be looked at again.",
+            "Gave crime prevention advice and offered a referral to Victim Support.",
+        ]
+    # closure
+    return f"the investigation into the {offence} has been finalised: {crime.outcome}", [
+        "Gave details of how to get in touch if anything new comes to light.",
+        "Gave Victim Support's number in case they want to talk to someone.",
+    ]
 
 
 # --- writing to the database -----------------------------------------------------------------------
 
 WAIVER_REASONS = {
-    "vs_referral": ("Victim already has support from a local charity and asked not to be referred again.",
-                    "Victim is a serving police officer and asked not to be referred; agreed with the sergeant."),
-    "update": ("Victim asked for no update this month; next contact agreed for after the court date.",
-               "Victim in hospital; the family asked that updates wait until discharge. Agreed with the sergeant.",
-               "Victim moved abroad; no contact details. Letter sent to the last known address."),
-    "": ("Victim asked only to be told the final outcome, not each step of the investigation.",
-         "Victim moved abroad; no contact details. Letter sent to the last known address.",
-         "Victim told us they want no further contact about this matter."),
+    "vs_referral": (
+        "Victim already has support from a local charity and asked not to be referred again.",
+        "Victim is a serving police officer and asked not to be referred; agreed with the sergeant.",
+    ),
+    "update": (
+        "Victim asked for no update this month; next contact agreed for after the court date.",
+        "Victim in hospital; the family asked that updates wait until discharge. Agreed with the sergeant.",
+        "Victim moved abroad; no contact details. Letter sent to the last known address.",
+    ),
+    "": (
+        "Victim asked only to be told the final outcome, not each step of the investigation.",
+        "Victim moved abroad; no contact details. Letter sent to the last known address.",
+        "Victim told us they want no further contact about this matter.",
+    ),
 }
 
 
@@ -1392,18 +1891,25 @@ class _Writer:
         self.referrals: list[tuple[int, _Referral, _Crime]] = []
 
     def _recorded(self, at: datetime) -> datetime:
-        lag = timedelta(minutes=self.rng.randint(2, 240)) if self.rng.random() < 0.85 else timedelta(
-            hours=self.rng.uniform(4, 48))
+        lag = (
+            timedelta(minutes=self.rng.randint(2, 240))
+            if self.rng.random() < 0.85
+            else timedelta(hours=self.rng.uniform(4, 48))
+        )
         return min(at + lag, self.world.cutoff)
 
     def write(self) -> None:
         ctx, world = self.ctx, self.world
         with ctx.db.transaction() as session:
-            officer_ids = dict(session.execute(select(OfficerRow.staff_no, OfficerRow.id)).tuples().all())
-            crime_ids = dict(session.execute(select(CrimeRow.ref, CrimeRow.id)).tuples().all())
-            person_ids = dict(session.execute(select(PersonRow.ref, PersonRow.id)).tuples().all())
-            link_ids = {(c, p): i for i, c, p in session.execute(
-                select(CrimePersonRow.id, CrimePersonRow.crime_id, CrimePersonRow.person_id)).tuples()}
+            officer_ids = dict(session.execute(select(OfficerRow.staff_no, OfficerRow.id)).all())
+            crime_ids = dict(session.execute(select(CrimeRow.ref, CrimeRow.id)).all())
+            person_ids = dict(session.execute(select(PersonRow.ref, PersonRow.id)).all())
+            link_ids = {
+                (c, p): i
+                for i, c, p in session.execute(
+                    select(CrimePersonRow.id, CrimePersonRow.crime_id, CrimePersonRow.person_id)
+                )
+            }
             self._officers_without_email(session, officer_ids)
             self._contracts(session, crime_ids, person_ids, link_ids)
             self._events(session, crime_ids)
@@ -1413,8 +1919,14 @@ class _Writer:
             all_links = sorted(link_ids.values())
             rederive_links(ctx, session, all_links)
             self._waivers(session)
-            audit.record(ctx, session, audit.COLLECT, "demo", world.n_crimes,
-                         {"crimes": world.n_crimes, "as_of": world.today.isoformat()})
+            audit.record(
+                ctx,
+                session,
+                audit.COLLECT,
+                "demo",
+                world.n_crimes,
+                {"crimes": world.n_crimes, "as_of": world.today.isoformat()},
+            )
 
     def _officers_without_email(self, session: Session, officer_ids: dict[str, int]) -> None:
         """A few officers have no email on file (left, or mailbox closed): reminders must go elsewhere."""
@@ -1426,15 +1938,38 @@ class _Writer:
             if officer_id is None:
                 continue
             session.execute(update(OfficerRow).where(OfficerRow.id == officer_id).values(email=None))
-            session.execute(insert(DetailChangeRow), [{
-                "object_type": "officer", "object_id": officer_id, "field": "email", "before": officer.email,
-                "after": None, "at": now, "by": self.user, "source": SOURCE}])
-            audit.record(self.ctx, session, audit.ALTER, "record", f"officer:{officer.staff_no}",
-                         {"fields": ["email"], "source": SOURCE})
+            session.execute(
+                insert(DetailChangeRow),
+                [
+                    {
+                        "object_type": "officer",
+                        "object_id": officer_id,
+                        "field": "email",
+                        "before": officer.email,
+                        "after": None,
+                        "at": now,
+                        "by": self.user,
+                        "source": SOURCE,
+                    }
+                ],
+            )
+            audit.record(
+                self.ctx,
+                session,
+                audit.ALTER,
+                "record",
+                f"officer:{officer.staff_no}",
+                {"fields": ["email"], "source": SOURCE},
+            )
             officer.email = ""
 
-    def _contracts(self, session: Session, crime_ids: dict[str, int], person_ids: dict[str, int],
-                   link_ids: dict[tuple[int, int], int]) -> None:
+    def _contracts(
+        self,
+        session: Session,
+        crime_ids: dict[str, int],
+        person_ids: dict[str, int],
+        link_ids: dict[tuple[int, int], int],
+    ) -> None:
         """Contact contracts agreed with the victim: updates every 14 days, or every 2 months."""
         changes, details, audits = [], [], []
         now = self.ctx.now()
@@ -1446,8 +1981,18 @@ class _Writer:
                 column = "update_every_days" if link.every_days else "update_every_months"
                 value = link.every_days or link.every_months
                 changes.append({"id": link_id, column: value, "version": 2})
-                details.append({"object_type": "link", "object_id": link_id, "field": column, "before": None,
-                                "after": str(value), "at": now, "by": self.user, "source": SOURCE})
+                details.append(
+                    {
+                        "object_type": "link",
+                        "object_id": link_id,
+                        "field": column,
+                        "before": None,
+                        "after": str(value),
+                        "at": now,
+                        "by": self.user,
+                        "source": SOURCE,
+                    }
+                )
                 audits.append((f"link:{crime.ref}/{link.person.ref}", {"fields": [column], "source": SOURCE}))
         for column in ("update_every_days", "update_every_months"):
             rows = [c for c in changes if column in c]
@@ -1463,8 +2008,17 @@ class _Writer:
             crime_id = crime_ids[crime.ref]
             for event in crime.events:
                 made.append((event, crime))
-                rows.append({"crime_id": crime_id, "type": event.type, "at": event.at, "note": event.note,
-                             "recorded_at": self._recorded(event.at), "recorded_by": self.user, "retracted": False})
+                rows.append(
+                    {
+                        "crime_id": crime_id,
+                        "type": event.type,
+                        "at": event.at,
+                        "note": event.note,
+                        "recorded_at": self._recorded(event.at),
+                        "recorded_by": self.user,
+                        "retracted": False,
+                    }
+                )
                 items.append({"crime": crime.ref, "type": event.type})
             if crime.closed_at is not None:
                 closed.append({"id": crime_id, "closed_at": crime.closed_at})
@@ -1476,20 +2030,33 @@ class _Writer:
         if closed:
             session.execute(update(CrimeRow), closed)
 
-    def _contacts(self, session: Session, crime_ids: dict[str, int], person_ids: dict[str, int],
-                  link_ids: dict[tuple[int, int], int], officer_ids: dict[str, int]) -> None:
+    def _contacts(
+        self,
+        session: Session,
+        crime_ids: dict[str, int],
+        person_ids: dict[str, int],
+        link_ids: dict[tuple[int, int], int],
+        officer_ids: dict[str, int],
+    ) -> None:
         rows, items, made = [], [], []
         for crime in self.world.crimes:
             for link in crime.links:
                 link_id = link_ids[(crime_ids[crime.ref], person_ids[link.person.ref])]
                 for contact in link.contacts:
                     made.append((contact, crime))
-                    rows.append({
-                        "link_id": link_id, "at": contact.at, "method": contact.method, "outcome": contact.outcome,
-                        "note": contact.note,
-                        "on_behalf_of_id": officer_ids[contact.on_behalf_of] if contact.on_behalf_of else None,
-                        "recorded_at": self._recorded(contact.at), "recorded_by": self.user, "retracted": False,
-                    })
+                    rows.append(
+                        {
+                            "link_id": link_id,
+                            "at": contact.at,
+                            "method": contact.method,
+                            "outcome": contact.outcome,
+                            "note": contact.note,
+                            "on_behalf_of_id": officer_ids[contact.on_behalf_of] if contact.on_behalf_of else None,
+                            "recorded_at": self._recorded(contact.at),
+                            "recorded_by": self.user,
+                            "retracted": False,
+                        }
+                    )
                     items.append({"crime": crime.ref, "person": link.person.ref, "outcome": contact.outcome})
         if not rows:
             return
@@ -1497,8 +2064,13 @@ class _Writer:
         self.contacts = [(i, contact, crime) for i, (contact, crime) in zip(ids, made, strict=True)]
         audit.record_many(self.ctx, session, audit.COLLECT, "contact", zip(ids, items, strict=True))
 
-    def _referrals(self, session: Session, crime_ids: dict[str, int], person_ids: dict[str, int],
-                   link_ids: dict[tuple[int, int], int]) -> None:
+    def _referrals(
+        self,
+        session: Session,
+        crime_ids: dict[str, int],
+        person_ids: dict[str, int],
+        link_ids: dict[tuple[int, int], int],
+    ) -> None:
         rows, items, made = [], [], []
         for crime in self.world.crimes:
             for link in crime.links:
@@ -1506,11 +2078,18 @@ class _Writer:
                 if referral is None:
                     continue
                 made.append((referral, crime))
-                rows.append({
-                    "link_id": link_ids[(crime_ids[crime.ref], person_ids[link.person.ref])], "at": referral.at,
-                    "service": referral.service, "consent": referral.consent, "note": referral.note,
-                    "recorded_at": self._recorded(referral.at), "recorded_by": self.user, "retracted": False,
-                })
+                rows.append(
+                    {
+                        "link_id": link_ids[(crime_ids[crime.ref], person_ids[link.person.ref])],
+                        "at": referral.at,
+                        "service": referral.service,
+                        "consent": referral.consent,
+                        "note": referral.note,
+                        "recorded_at": self._recorded(referral.at),
+                        "recorded_by": self.user,
+                        "retracted": False,
+                    }
+                )
                 items.append({"crime": crime.ref, "person": link.person.ref, "recipient": referral.service})
         if not rows:
             return
@@ -1524,15 +2103,25 @@ class _Writer:
         world = self.world
         planted = [crime.ref for crime in world.crimes if crime.plant]
         query = (
-            select(ObligationRow.link_id, ObligationRow.key, ObligationRow.rule, ObligationRow.trigger_at,
-                   ObligationRow.due, CrimeRow.ref, PersonRow.ref)
+            select(
+                ObligationRow.link_id,
+                ObligationRow.key,
+                ObligationRow.rule,
+                ObligationRow.trigger_at,
+                ObligationRow.due,
+                CrimeRow.ref,
+                PersonRow.ref,
+            )
             .join(CrimeRow, CrimeRow.id == ObligationRow.crime_id)
             .join(PersonRow, PersonRow.id == ObligationRow.person_id)
-            .where(ObligationRow.state == ObligationState.PENDING, ObligationRow.due < world.today,
-                   CrimeRow.ref.not_in(planted))
+            .where(
+                ObligationRow.state == ObligationState.PENDING,
+                ObligationRow.due < world.today,
+                CrimeRow.ref.not_in(planted),
+            )
             .order_by(ObligationRow.id)
         )
-        pending = session.execute(query).tuples().all()
+        pending = session.execute(query).all()
         wanted = min(len(pending), max(3, len(world.crimes) // 80))
         if not wanted:
             return
@@ -1540,12 +2129,26 @@ class _Writer:
         items: list[dict[str, Any]] = []
         touched: set[int] = set()
         for link_id, key, rule, trigger_at, due, crime_ref, person_ref in sorted(
-                self.rng.sample(pending, wanted), key=lambda p: (p[0], p[1])):
+            self.rng.sample(pending, wanted), key=lambda p: (p[0], p[1])
+        ):
             reasons = WAIVER_REASONS.get(rule) or WAIVER_REASONS[""]
-            latest = min(world.cutoff, _at_local(due, 17 * 60) + timedelta(days=self.rng.randint(0, 10)))
-            at = trigger_at + (latest - trigger_at) * self.rng.uniform(0.5, 0.98)
-            rows.append({"link_id": link_id, "obligation_key": key, "rule": rule, "reason": self.rng.choice(reasons),
-                         "at": at, "recorded_at": self._recorded(at), "recorded_by": self.user, "retracted": False})
+            # In office hours, between the trigger and a few days after the due date (never today).
+            first_day = local_date(trigger_at) + timedelta(days=1)
+            last_day = min(due + timedelta(days=self.rng.randint(0, 10)), world.today - timedelta(days=1))
+            day = first_day + timedelta(days=self.rng.randint(0, max(0, (last_day - first_day).days)))
+            at = min(_at_local(day, self.rng.randint(9 * 60, 18 * 60)), world.cutoff - timedelta(minutes=1))
+            rows.append(
+                {
+                    "link_id": link_id,
+                    "obligation_key": key,
+                    "rule": rule,
+                    "reason": self.rng.choice(reasons),
+                    "at": at,
+                    "recorded_at": self._recorded(at),
+                    "recorded_by": self.user,
+                    "retracted": False,
+                }
+            )
             items.append({"crime": crime_ref, "person": person_ref, "duty": key})
             touched.add(link_id)
         ids = _insert_returning_ids(session, WaiverRow, rows)
@@ -1571,35 +2174,78 @@ class _Writer:
 
         informed = [p for p in contacts if p[1].outcome == Outcome.INFORMED]
         for i, _ in take([p for p in informed if p[1].method == "phone"], round(wanted * 0.2)):
-            plan.append(("contact", i, "Recorded as a phone call in error; it was a home visit.", {"method": "visit"},
-                         False))
+            plan.append(
+                ("contact", i, "Recorded as a phone call in error; it was a home visit.", {"method": "visit"}, False)
+            )
         for i, contact in take(informed, round(wanted * 0.2)):
-            extra = rng.choice(("They also asked for the crime reference in writing, which I emailed the same day.",
-                                "Also gave the number for the local victims' hub.",
-                                "They said a neighbour may have doorbell footage; I will follow this up."))
-            plan.append(("contact", i, "Added detail left out of the original note.",
-                         {"note": f"{contact.note} {extra}"}, False))
+            extra = rng.choice(
+                (
+                    "They also asked for the crime reference in writing, which I emailed the same day.",
+                    "Also gave the number for the local victims' hub.",
+                    "They said a neighbour may have doorbell footage; I will follow this up.",
+                )
+            )
+            plan.append(
+                (
+                    "contact",
+                    i,
+                    "Added detail left out of the original note.",
+                    {"note": f"{contact.note} {extra}"},
+                    False,
+                )
+            )
         movable = [p for p in informed if p[1].at - p[1].after > timedelta(days=2)]
         for i, contact in take(movable, round(wanted * 0.15)):
-            plan.append(("contact", i, "Wrong date entered; the contact was made the day before.",
-                         {"at": contact.at - timedelta(days=1)}, False))
+            plan.append(
+                (
+                    "contact",
+                    i,
+                    "Wrong date entered; the contact was made the day before.",
+                    {"at": contact.at - timedelta(days=1)},
+                    False,
+                )
+            )
         for i, _ in take(contacts, round(wanted * 0.15)):
             plan.append(("contact", i, "Entered against the wrong victim in error.", {}, True))
         failed = [p for p in contacts if p[1].outcome == Outcome.NO_CONTACT and p[1].method == "phone"]
         for i, _ in take(failed, round(wanted * 0.1)):
-            plan.append(("contact", i, "Recorded as no contact in error; the victim answered on the second call and "
-                         "was updated.", {"outcome": "informed"}, False))
-        arrests = [(i, e) for i, e, crime in self.events
-                   if e.type == "arrest" and e.at - crime.reported_at > timedelta(hours=4)]
-        for i, event in sorted(rng.sample(arrests, min(len(arrests), max(1, round(wanted * 0.1)))),
-                               key=lambda p: p[0]):
-            plan.append(("event", i, "Arrest time corrected from the custody record.",
-                         {"at": event.at - timedelta(hours=2)}, False))
+            plan.append(
+                (
+                    "contact",
+                    i,
+                    "Recorded as no contact in error; the victim answered on the second call and was updated.",
+                    {"outcome": "informed"},
+                    False,
+                )
+            )
+        arrests = [
+            (i, e)
+            for i, e, crime in self.events
+            if e.type == "arrest" and e.at - crime.reported_at > timedelta(hours=4)
+        ]
+        for i, event in sorted(rng.sample(arrests, min(len(arrests), max(1, round(wanted * 0.1)))), key=lambda p: p[0]):
+            plan.append(
+                (
+                    "event",
+                    i,
+                    "Arrest time corrected from the custody record.",
+                    {"at": event.at - timedelta(hours=2)},
+                    False,
+                )
+            )
         referrals = [(i, r) for i, r, crime in self.referrals if crime.plant is None]
-        for i, referral in sorted(rng.sample(referrals, min(len(referrals), max(0, wanted - len(plan)))),
-                                  key=lambda p: p[0]):
-            plan.append(("referral", i, "Referral date corrected from the support service's receipt.",
-                         {"at": min(referral.at + timedelta(hours=20), cutoff - timedelta(minutes=1))}, False))
+        for i, referral in sorted(
+            rng.sample(referrals, min(len(referrals), max(0, wanted - len(plan)))), key=lambda p: p[0]
+        ):
+            plan.append(
+                (
+                    "referral",
+                    i,
+                    "Referral date corrected from the support service's receipt.",
+                    {"at": min(referral.at + timedelta(hours=20), cutoff - timedelta(minutes=1))},
+                    False,
+                )
+            )
         for kind, entry_id, reason, changes, retract in plan[:CORRECTIONS]:
             entries.correct_entry(ctx, kind, entry_id, reason, retract=retract, **changes)
         return len(plan[:CORRECTIONS])
@@ -1609,13 +2255,16 @@ def _summary(ctx: ServiceContext, seed: int, world: _World, corrections: int) ->
     today = world.today
     next_day = ctx.calendar.next_working_day(today)
     with ctx.db.read() as session:
+
         def count(table: Any) -> int:
             return session.scalar(select(func.count()).select_from(table)) or 0
 
         states: Counter[str] = Counter()
         rows = session.execute(
-            select(ObligationRow.state, ObligationRow.late, ObligationRow.due, func.count())
-            .group_by(ObligationRow.state, ObligationRow.late, ObligationRow.due)).tuples()
+            select(ObligationRow.state, ObligationRow.late, ObligationRow.due, func.count()).group_by(
+                ObligationRow.state, ObligationRow.late, ObligationRow.due
+            )
+        )
         for state, late, due, n in rows:
             if state == ObligationState.MET:
                 states["met_late" if late else "met_on_time"] += n
@@ -1630,13 +2279,24 @@ def _summary(ctx: ServiceContext, seed: int, world: _World, corrections: int) ->
             else:
                 states["open_later"] += n
         return DemoSummary(
-            as_of=today, seed=seed,
+            as_of=today,
+            seed=seed,
             divisions=session.scalar(select(func.count(func.distinct(CrimeRow.division)))) or 0,
             teams=session.scalar(select(func.count(func.distinct(OfficerRow.team)))) or 0,
-            officers=count(OfficerRow), crimes=count(CrimeRow), people=count(PersonRow), links=count(CrimePersonRow),
-            events=count(EventRow), contacts=count(ContactEntryRow), referrals=count(ReferralRow),
-            waivers=count(WaiverRow), corrections=corrections,
-            overdue=states["overdue"], due_today=states["due_today"],
-            due_next_working_day=states["due_next_working_day"], open_later=states["open_later"],
-            met_on_time=states["met_on_time"], met_late=states["met_late"], waived=states["waived"],
+            officers=count(OfficerRow),
+            crimes=count(CrimeRow),
+            people=count(PersonRow),
+            links=count(CrimePersonRow),
+            events=count(EventRow),
+            contacts=count(ContactEntryRow),
+            referrals=count(ReferralRow),
+            waivers=count(WaiverRow),
+            corrections=corrections,
+            overdue=states["overdue"],
+            due_today=states["due_today"],
+            due_next_working_day=states["due_next_working_day"],
+            open_later=states["open_later"],
+            met_on_time=states["met_on_time"],
+            met_late=states["met_late"],
+            waived=states["waived"],
         )
