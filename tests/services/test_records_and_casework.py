@@ -192,3 +192,14 @@ def test_bureau_queue_filters_in_the_database_and_counts_every_match(case, tmp_p
     assert {r.victim_ref for r in mine.rows} == {"V-2000"} and mine.rows[0].assigned_to == "pc-test"
     unassigned = bureau_queue(case, DutyFilter(division="North", unassigned_only=True))
     assert unassigned.total == everything.total - mine.total
+
+
+def test_reimport_without_an_optional_column_keeps_what_is_stored(ctx, tmp_path: Path) -> None:
+    importing.import_crimes(ctx, write_csv(tmp_path / "full.csv", [crime_row(enhanced_reasons="vulnerable")]))
+    slim = {k: v for k, v in crime_row().items() if k not in ("victim_phone", "enhanced_reasons")}
+    result = importing.import_crimes(ctx, write_csv(tmp_path / "slim.csv", [slim]))
+    assert result.unchanged
+    record = records.open_victim_record(ctx, "V-1")
+    assert record.phone == "07700 900123" and record.cases[0].enhanced
+    blanked = importing.import_crimes(ctx, write_csv(tmp_path / "blank.csv", [crime_row(victim_phone="")]))
+    assert blanked.people_updated == 1 and records.open_victim_record(ctx, "V-1").phone is None

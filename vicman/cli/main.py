@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, TextIO
 
 from vicman import __version__
@@ -303,11 +303,8 @@ def _obligations(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> 
 def _overdue(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> int:
     as_of = args.as_of or ctx.today()
     if args.officer:
-        rows = [
-            r
-            for r in queries.officer_worklist(ctx, args.officer, as_of=as_of, limit=args.limit)
-            if args.due_soon or r.due < as_of
-        ]
+        until = ctx.calendar.next_working_day(as_of) if args.due_soon else as_of - timedelta(days=1)
+        rows = [r for r in queries.officer_worklist(ctx, args.officer, as_of=as_of, limit=args.limit) if r.due <= until]
     else:
         rows = queries.overdue_worklist(
             ctx, args.division, as_of=as_of, limit=args.limit, include_due_soon=args.due_soon

@@ -98,6 +98,8 @@ LIMITS = {
     "victim_address": 2000,
 }
 CHUNK_ROWS = 2000
+FUTURE_TOLERANCE = timedelta(minutes=10)
+"""Clocks on different machines disagree a little; a report dated later than this is refused."""
 MAX_PROBLEMS_SHOWN = 10000
 
 
@@ -175,12 +177,11 @@ def import_crimes(ctx: ServiceContext, path: str | Path) -> ImportResult:
         stage.drop(session.connection(), checkfirst=True)
         stage.create(session.connection())
         try:
-            rows, problems = _stage_rows(ctx, session, stage, name, handle)
-            if not problems:
-                problems = _cross_row_problems(session, stage, name)
+            rows, problems, present = _stage_rows(ctx, session, stage, name, handle)
+            problems += _cross_row_problems(session, stage, name)
             if problems:
                 raise ImportRejected(name, sorted(problems, key=lambda p: (p.row or 0, p.field or "")))
-            result = _merge(ctx, session, stage, name, rows)
+            result = _merge(ctx, session, stage, name, rows, present)
         finally:
             # A rejection rolls the transaction back, which drops the stage with it.
             if session.is_active and session.in_transaction():
@@ -192,30 +193,39 @@ def import_crimes(ctx: ServiceContext, path: str | Path) -> ImportResult:
 
 
 def _text_rows(handle: Any, name: str) -> Iterator[tuple[int, list[str]]]:
+    """(row number, values) for each CSV record; the header is row 1, and a value spanning lines
+    is still one row. Bytes that are not UTF-8 survive as surrogates, so the row that holds them
+    can be named."""
     head = handle.read(3)
     if head != codecs.BOM_UTF8:
         handle.seek(0)
-    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    text = io.TextIOWrapper(handle, encoding="utf-8", errors="surrogateescape", newline="")
     reader = csv.reader(text)
+    row_no = 0
     try:
         for record in reader:
-            yield reader.line_num, record
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            f"the file is not UTF-8 text (byte {exc.start} of a line near line {reader.line_num + 1})", file=name
-        ) from exc
+            row_no += 1
+            yield row_no, record
     except csv.Error as exc:
-        raise InvalidInput(f"malformed CSV: {exc}", file=name, row=reader.line_num) from exc
+        raise InvalidInput(f"malformed CSV: {exc}", file=name, row=row_no + 1) from exc
+
+
+def _not_utf8(value: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in value)
 
 
 def _stage_rows(
     ctx: ServiceContext, session: Session, stage: Table, name: str, handle: Any
-) -> tuple[int, list[InvalidInput]]:
+) -> tuple[int, list[InvalidInput], frozenset[str]]:
+    """Check each row on its own and stage the valid ones. Returns the row count, the problems
+    found and the columns the file has."""
     records = _text_rows(handle, name)
     try:
         _, header = next(records)
     except StopIteration:
         raise InvalidInput("the file is empty; expected a header row", file=name) from None
+    if any(_not_utf8(h) for h in header):
+        raise InvalidInput("the header is not UTF-8 text; save the file as UTF-8 (CSV UTF-8)", file=name, row=1)
     columns = [h.strip().lower() for h in header]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
@@ -227,8 +237,7 @@ def _stage_rows(
     problems: list[InvalidInput] = []
     batch: list[dict[str, Any]] = []
     count = 0
-    latest = ctx.now() + timedelta(days=1)
-    row_no = 1
+    latest = ctx.now() + FUTURE_TOLERANCE
     for row_no, record in records:
         if not any(cell.strip() for cell in record):
             continue
@@ -246,16 +255,17 @@ def _stage_rows(
             if len(problems) < MAX_PROBLEMS_SHOWN:
                 problems.extend(row_problems)
             continue
-        if not problems:
-            batch.append(values | {"row_no": row_no})
-            if len(batch) >= CHUNK_ROWS:
-                session.execute(insert(stage), batch)
-                batch.clear()
+        # Valid rows are staged even when others are not, so that duplicates and conflicts
+        # among them are reported in the same run.
+        batch.append(values | {"row_no": row_no})
+        if len(batch) >= CHUNK_ROWS:
+            session.execute(insert(stage), batch)
+            batch.clear()
     if count == 0:
         raise InvalidInput("the file has a header but no rows", file=name)
-    if batch and not problems:
+    if batch:
         session.execute(insert(stage), batch)
-    return count, problems
+    return count, problems, frozenset(index)
 
 
 def _check_row(raw: dict[str, str], name: str, row: int, latest: datetime) -> tuple[dict[str, Any], list[InvalidInput]]:
@@ -264,8 +274,12 @@ def _check_row(raw: dict[str, str], name: str, row: int, latest: datetime) -> tu
     def problem(field: str, reason: str) -> None:
         problems.append(InvalidInput(reason, file=name, row=row, field=field))
 
+    for field, value in raw.items():
+        if _not_utf8(value):
+            problem(field, "holds bytes that are not UTF-8 text; save the file as UTF-8 (CSV UTF-8)")
+            raw[field] = ""
     for field in REQUIRED:
-        if not raw.get(field):
+        if not raw.get(field) and not any(p.field == field for p in problems):
             problem(field, "is required but empty")
     for field, limit in LIMITS.items():
         if len(raw.get(field, "")) > limit:
@@ -286,7 +300,7 @@ def _check_row(raw: dict[str, str], name: str, row: int, latest: datetime) -> tu
     if raw.get("victim_dob"):
         try:
             dob = parse_date(raw["victim_dob"])
-            if dob < date(1900, 1, 1) or dob > latest.date():
+            if dob < date(1900, 1, 1) or dob > local_date(latest):
                 problem("victim_dob", f"is not a plausible date of birth: {raw['victim_dob']!r}")
             elif isinstance(values.get("reported_at"), datetime) and dob > local_date(values["reported_at"]):
                 problem("victim_dob", "is after the date the crime was reported")
@@ -380,7 +394,9 @@ class _Counts:
         self.values[key] = self.values.get(key, 0) + amount
 
 
-def _merge(ctx: ServiceContext, session: Session, stage: Table, name: str, rows: int) -> ImportResult:
+def _merge(
+    ctx: ServiceContext, session: Session, stage: Table, name: str, rows: int, present: frozenset[str]
+) -> ImportResult:
     counts = _Counts()
     last = 0
     while True:
@@ -393,7 +409,7 @@ def _merge(ctx: ServiceContext, session: Session, stage: Table, name: str, rows:
         if not chunk:
             break
         last = chunk[-1]["row_no"]
-        _merge_chunk(ctx, session, name, chunk, counts)
+        _merge_chunk(ctx, session, name, chunk, counts, present)
     audit.record(ctx, session, audit.COLLECT, "import", name, {"rows": rows, **counts.values})
     v = counts.values
     return ImportResult(
@@ -416,9 +432,14 @@ def _changes(existing: dict[str, Any], wanted: dict[str, Any]) -> dict[str, tupl
 
 
 def _merge_chunk(
-    ctx: ServiceContext, session: Session, name: str, chunk: list[dict[str, Any]], counts: _Counts
+    ctx: ServiceContext,
+    session: Session,
+    name: str,
+    chunk: list[dict[str, Any]],
+    counts: _Counts,
+    present: frozenset[str],
 ) -> None:
-    writer = _ChunkWriter(ctx, session, name, counts)
+    writer = _ChunkWriter(ctx, session, name, counts, present)
     officer_ids = writer.officers(chunk)
     crime_ids, changed_crimes = writer.crimes(chunk, officer_ids)
     person_ids, changed_people = writer.people(chunk)
@@ -437,8 +458,11 @@ def _merge_chunk(
 class _ChunkWriter:
     """Upserts one chunk of staged rows, recording each change as a detail change and in the audit."""
 
-    def __init__(self, ctx: ServiceContext, session: Session, name: str, counts: _Counts) -> None:
+    def __init__(
+        self, ctx: ServiceContext, session: Session, name: str, counts: _Counts, present: frozenset[str]
+    ) -> None:
         self.ctx = ctx
+        self.present = present
         self.session = session
         self.counts = counts
         self.now = ctx.now()
@@ -520,6 +544,8 @@ class _ChunkWriter:
                 "kind": r["kind"],
             }
             found = existing.get(ref)
+            if found is not None and "kind" not in self.present:
+                del wanted["kind"]
             if found is None:
                 new_rows.append(
                     {
@@ -555,17 +581,14 @@ class _ChunkWriter:
         existing = {p.ref: p for p in session.scalars(select(PersonRow).where(PersonRow.ref.in_(wanted_by_ref)))}
         new_rows, changed = [], []
         for ref, r in wanted_by_ref.items():
-            wanted = _person_values(r)
+            wanted = _person_values(r, self.present)
             found = existing.get(ref)
             if found is None:
                 new_rows.append(
                     {
                         "ref": ref,
                         "ref_key": ref_key(ref),
-                        "interpreter_needed": False,
-                        "language": None,
-                        "ethnicity": None,
-                        "preferred_method": None,
+                        **NEW_PERSON_DEFAULTS,
                         **wanted,
                         "version": 1,
                         "created_at": self.now,
@@ -603,18 +626,19 @@ class _ChunkWriter:
         }
         new_rows, touched = [], []
         for (crime_id, person_id), r in wanted_by_pair.items():
-            wanted = {
-                "role": r["victim_role"],
-                "enhanced_reasons": r["enhanced_reasons"],
-                "vs_opt_out": r["vs_opt_out"],
+            supplied = {
+                "role": ("victim_role", r["victim_role"]),
+                "enhanced_reasons": ("enhanced_reasons", r["enhanced_reasons"]),
+                "vs_opt_out": ("vs_opt_out", r["vs_opt_out"]),
             }
+            wanted = {field: value for field, (column, value) in supplied.items() if column in self.present}
             found = existing.get((crime_id, person_id))
             if found is None:
                 new_rows.append(
                     {
                         "crime_id": crime_id,
                         "person_id": person_id,
-                        **wanted,
+                        **{field: value for field, (_, value) in supplied.items()},
                         "updates_opt_out": False,
                         "version": 1,
                         "created_at": self.now,
@@ -644,27 +668,29 @@ class _ChunkWriter:
         return touched
 
 
-def _person_values(r: dict[str, Any]) -> dict[str, Any]:
-    phone = r["victim_phone"]
-    wanted = {
-        "name": r["victim_name"],
-        "surname_key": surname_key(r["victim_name"]),
-        "name_key": name_key(r["victim_name"]),
-        "dob": r["victim_dob"],
-        "phone": phone,
-        "phone_key": phone_key(phone) if phone else None,
-        "email": r["victim_email"],
-        "address": r["victim_address"],
-    }
-    for column, field in (
-        ("language", "victim_language"),
-        ("ethnicity", "victim_ethnicity"),
-        ("preferred_method", "victim_preferred_contact"),
-    ):
-        if r[field]:
-            wanted[column] = r[field]
-    if r["victim_language"]:
-        wanted["interpreter_needed"] = r["victim_interpreter"]
+PERSON_COLUMNS = {
+    "dob": "victim_dob",
+    "phone": "victim_phone",
+    "email": "victim_email",
+    "address": "victim_address",
+    "language": "victim_language",
+    "interpreter_needed": "victim_interpreter",
+    "ethnicity": "victim_ethnicity",
+    "preferred_method": "victim_preferred_contact",
+}
+NEW_PERSON_DEFAULTS = {field: None for field in PERSON_COLUMNS} | {"interpreter_needed": False, "phone_key": None}
+
+
+def _person_values(r: dict[str, Any], present: frozenset[str]) -> dict[str, Any]:
+    """The person's fields this file supplies. A column the file lacks leaves what is stored alone;
+    a column present but blank clears it."""
+    name = r["victim_name"]
+    wanted: dict[str, Any] = {"name": name, "surname_key": surname_key(name), "name_key": name_key(name)}
+    for field, column in PERSON_COLUMNS.items():
+        if column in present:
+            wanted[field] = r[column]
+    if "phone" in wanted:
+        wanted["phone_key"] = phone_key(wanted["phone"]) if wanted["phone"] else None
     return wanted
 
 

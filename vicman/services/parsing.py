@@ -8,6 +8,7 @@ UK forms crime systems export (`01/03/2024`, `01/03/2024 14:30`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, time
 
 from vicman.rules.localtime import to_utc
@@ -90,15 +91,21 @@ def phone_key(text: str) -> str:
     return digits
 
 
+def fold(text: str) -> str:
+    """Casefolded and NFC-normalised, so "Ŵ" typed as one character or as W + a combining
+    circumflex compares equal."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
+
+
 def surname_key(name: str) -> str:
     """The casefolded surname (last word) of a name, for prefix search."""
     words = name.split()
-    return words[-1].casefold() if words else ""
+    return fold(words[-1]) if words else ""
 
 
 def name_key(name: str) -> str:
     """The whole name casefolded with single spaces, for prefix search from the first name."""
-    return " ".join(name.split()).casefold()
+    return fold(" ".join(name.split()))
 
 
 def ref_key(ref: str) -> str:

@@ -16,7 +16,7 @@ from vicman.rules import derive_obligations
 from vicman.services import audit
 from vicman.services.context import ServiceContext
 from vicman.services.errors import InvalidInput, NotFound
-from vicman.services.parsing import name_key, phone_key, ref_key
+from vicman.services.parsing import name_key, phone_key, ref_key, surname_key
 from vicman.services.views import DutyRow, ObligationView, SearchHit
 from vicman.store.facts import CHUNK, load_link_facts
 from vicman.store.tables import (
@@ -276,7 +276,7 @@ def search(ctx: ServiceContext, text: str, limit: int = 50) -> list[SearchHit]:
         raise InvalidInput("is too long to be a name, reference or phone number", field="search")
     hits: dict[int, str] = {}
     with ctx.db.read() as session:
-        surname = term.split()[-1].casefold()
+        surname = surname_key(term)
         for person_id in session.scalars(_prefix(PersonRow.id, PersonRow.surname_key, surname, limit)):
             hits.setdefault(person_id, "name")
         for person_id in session.scalars(_prefix(PersonRow.id, PersonRow.name_key, name_key(term), limit)):
