@@ -52,3 +52,9 @@ def record_many(
     ]
     if rows:
         session.execute(insert(core_table(AuditRow)), rows)
+
+
+def consulted(ctx: ServiceContext, object_type: str, object_id: object, detail: dict[str, Any] | None = None) -> None:
+    """Log a read of victims' data in its own short transaction, after the read itself."""
+    with ctx.db.transaction() as session:
+        record(ctx, session, CONSULT, object_type, object_id, detail)

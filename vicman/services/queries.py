@@ -56,6 +56,8 @@ def iter_obligations_as_of(
         link_ids = list(session.scalars(query))
         if not link_ids and (crime_ref or victim_ref):
             _explain_empty(session, crime_ref, victim_ref)
+    scope = {"as_of": as_of.isoformat(), "crime": crime_ref, "victim": victim_ref, "victims": len(link_ids)}
+    audit.consulted(ctx, "obligations", crime_ref or victim_ref or "all", scope)
     return _derive_views(ctx, as_of, link_ids)
 
 
@@ -223,6 +225,7 @@ def bureau_queue(
         total, overdue = session.execute(counted).one()
         page = query.order_by(ObligationRow.due, ObligationRow.id).limit(limit).offset(offset)
         rows = _duty_rows(ctx, session, page, as_of)
+    audit.consulted(ctx, "bureau_queue", wanted.division or "all", {"filter": str(wanted), "rows": len(rows)})
     return DutyPage(rows, total or 0, overdue or 0, (total or 0) - (overdue or 0))
 
 
@@ -245,7 +248,9 @@ def overdue_worklist(
         .offset(offset)
     )
     with ctx.db.read() as session:
-        return _duty_rows(ctx, session, query, as_of)
+        rows = _duty_rows(ctx, session, query, as_of)
+    audit.consulted(ctx, "worklist", f"division:{division}", {"as_of": as_of.isoformat(), "rows": len(rows)})
+    return rows
 
 
 def officer_worklist(ctx: ServiceContext, staff_no: str, as_of: date | None = None, limit: int = 500) -> list[DutyRow]:
@@ -261,7 +266,9 @@ def officer_worklist(ctx: ServiceContext, staff_no: str, as_of: date | None = No
             .order_by(ObligationRow.due, ObligationRow.id)
             .limit(limit)
         )
-        return _duty_rows(ctx, session, query, as_of)
+        rows = _duty_rows(ctx, session, query, as_of)
+    audit.consulted(ctx, "worklist", f"officer:{staff_no}", {"as_of": as_of.isoformat(), "rows": len(rows)})
+    return rows
 
 
 # --- search -------------------------------------------------------------------------------------
