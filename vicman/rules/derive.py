@@ -102,9 +102,7 @@ class _Deriver:
             base = self._base(edition, rule, key, start, due)
             while next_contact < len(self.informed) and self.informed[next_contact].at < start:
                 next_contact += 1
-            found = next(
-                (i for i in range(next_contact, len(self.informed)) if self.informed[i].meets(key)), None
-            )
+            found = next((i for i in range(next_contact, len(self.informed)) if self.informed[i].meets(key)), None)
             contact = self.informed[found] if found is not None else None
             waiver = self.waivers.get(key)
             if contact is not None and (waiver is None or contact.at <= waiver.at):
