@@ -24,6 +24,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -37,8 +38,16 @@ class Job(QObject):
     finished = Signal()
     _completed = Signal(bool, object)  # emitted on the pool thread, delivered queued
 
-    def __init__(self, fn: Callable[..., Any], args: tuple, kwargs: dict, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        args: tuple,
+        kwargs: dict,
+        parent: QObject | None = None,
+        owner: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._owner = owner
         self._fn = fn
         self._args = args
         self._kwargs = kwargs
@@ -73,6 +82,9 @@ class Job(QObject):
     @Slot(bool, object)
     def _on_completed(self, ok: bool, value: Any) -> None:
         self.done = True
+        if self._owner is not None and not shiboken6.isValid(self._owner):
+            # The window that asked has gone: its widgets and models no longer exist.
+            return
         if ok:
             self.result = value
             self.succeeded.emit(value)
@@ -128,10 +140,12 @@ class Runner(QObject):
         return ok_read and ok_write
 
     def _start(self, pool: QThreadPool, fn: Callable[..., Any], args: tuple, kwargs: dict) -> Job:
-        job = Job(fn, args, kwargs)
+        job = Job(fn, args, kwargs, owner=self)
         was_busy = self.busy
         self._pending.add(job)
-        job.finished.connect(lambda job=job: self._on_job_finished(job))
+        job.finished.connect(
+            lambda job=job, runner=self: runner._on_job_finished(job) if shiboken6.isValid(runner) else None
+        )
         pool.start(_Task(job))
         if not was_busy:
             self.busy_changed.emit(True)
@@ -142,6 +156,11 @@ class Runner(QObject):
         job.deleteLater()
         if not self._pending:
             self.busy_changed.emit(False)
+
+
+def _deliver_finished(runner: Runner, job: Job) -> None:
+    if shiboken6.isValid(runner):  # the runner's window may have closed while the job ran
+        runner._on_job_finished(job)
 
 
 def _pool(parent: QObject, threads: int) -> QThreadPool:
