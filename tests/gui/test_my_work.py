@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from gui_support import TODAY
+from gui_support import ANN, TODAY, write_extract
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QLabel
+from sqlalchemy import func, select
 
 from vicman.gui.dialogs.log_contact import ContactTarget, LogContactDialog
 from vicman.gui.models.duty_table_model import COL_DUE, COL_VICTIM, Urgency
-from vicman.services import queries
+from vicman.services import importing, queries
+from vicman.store.tables import ContactEntryRow
 
 pytestmark = pytest.mark.gui
 
@@ -116,7 +118,8 @@ def test_an_attempt_is_logged_but_meets_nothing(qtbot, window) -> None:
 def test_the_dialog_checks_input_before_saving(qtbot, window) -> None:
     view = window.my_work
     select_rows(view, lambda d: d.crime_ref == "CR/1003/26")
-    dialog = view.log_contact_for_selection()
+    with qtbot.waitSignal(window.runner.busy_changed, timeout=10_000, check_params_cb=lambda busy: not busy):
+        dialog = view.log_contact_for_selection()  # reads the duties the contact would meet
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible() and "Choose an outcome" in dialog.error.text()
     qtbot.mouseClick(dialog.outcome_informed, Qt.MouseButton.LeftButton)
@@ -127,13 +130,19 @@ def test_the_dialog_checks_input_before_saving(qtbot, window) -> None:
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert "in the future" in dialog.error.text()
     assert not window.runner.busy  # nothing was sent to the service
+    with window.ctx.db.read() as session:
+        assert session.scalar(select(func.count()).select_from(ContactEntryRow)) == 0
     dialog.reject()
 
 
 def test_service_errors_are_shown_in_plain_words(qtbot, window) -> None:
-    dialog = LogContactDialog(window.ctx, window.runner, [ContactTarget("CR/9999/26", "V1001", "Mary Jones")])
+    with qtbot.waitSignal(window.runner.busy_changed, timeout=10_000, check_params_cb=lambda busy: not busy):
+        dialog = LogContactDialog(window.ctx, window.runner, [ContactTarget("CR/9999/26", "V1001", "Mary Jones")])
     qtbot.addWidget(dialog)
     dialog.show()
+    assert "Could not check the duties: No crime with reference CR/9999/26." in dialog.duties.topLevelItem(0).child(
+        0
+    ).text(0)
     with qtbot.waitSignal(window.runner.busy_changed, timeout=10_000, check_params_cb=lambda busy: not busy):
         fill_and_save(qtbot, dialog, "Spoke to Mary.")
     assert dialog.isVisible()
@@ -163,3 +172,31 @@ def test_nobody_signed_in_says_what_to_do(qtbot, ctx, settings) -> None:
     assert "Switch officer" in window.my_work.message.text()
     assert window.signed_in_label.text() == "Not signed in"
     assert Urgency.OVERDUE in window.my_work.model.counts()
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=10_000)  # the bureau's load, before the window goes
+
+
+def test_counts_cover_every_duty_when_there_are_more_than_the_list_shows(qtbot, window, tmp_path) -> None:
+    """520 more victims for Ann: the list stops at 500 rows, the counts are counted in the database."""
+    reported = ["2026-10-01 09:00", "2026-10-26 10:00", "2026-10-27 11:00", "2026-10-02 09:00"]
+    crimes = [
+        (f"CR/{5000 + i}/26", reported[i % 4], "Theft of a pedal cycle", "North", ANN, f"V{5000 + i}",
+         f"Victim {i}", "1980-01-01", "", "", "yes" if i % 2 else "no", "", "phone")
+        for i in range(520)
+    ]  # fmt: skip
+    importing.import_crimes(window.ctx, write_extract(tmp_path / "many.csv", crimes))
+    view = window.my_work
+    with qtbot.waitSignal(view.rows_loaded, timeout=20_000):
+        view.refresh()
+
+    pending = queries.count_pending(window.ctx, TODAY, officer="PC1234")
+    soon = queries.bureau_queue(window.ctx, queries.DutyFilter(oic_staff_no="PC1234"), as_of=TODAY, limit=0)
+    assert view.model.rowCount() == 500  # only the first 500 are listed…
+    assert pending["overdue"] > 500  # …but more than that are overdue
+    assert view.counts() == (pending["overdue"], pending["due_today"])
+    due_soon = soon.total - pending["overdue"] - pending["due_today"]
+    assert view.overdue_count.text() == f"{pending['overdue']:,} overdue"
+    assert view.due_today_count.text() == f"{pending['due_today']:,} due today"
+    assert view.due_soon_count.text() == f"{due_soon:,} due soon"
+    # A quarter were reported on 26/10 (update due today), a quarter on 27/10 (due the next working day).
+    assert pending["due_today"] == 1 + 130 and due_soon == 1 + 130
+    assert view.footer.text().startswith("The 500 due soonest are listed")

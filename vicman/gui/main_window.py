@@ -1,4 +1,5 @@
-"""The main window: My work, Bureau queue and Search tabs, menus, shortcuts, sign-in and the status bar.
+"""The main window: My work, Bureau queue, Search and Minimum standards tabs, a closable tab per open
+victim record, menus, shortcuts, sign-in, the status bar, and the overdue notice.
 
 Signals:
     signed_in(object): an officer (`OfficerView`) signed in.
@@ -9,16 +10,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSystemTrayIcon, QTabBar, QTabWidget, QWidget
 
 from vicman import __version__
 from vicman.gui import ui_state
 from vicman.gui.dialogs.sign_in import SignInDialog
 from vicman.gui.errors import describe_error
+from vicman.gui.overdue_watch import OverdueWatch, notice_text
 from vicman.gui.views.bureau_queue import BureauQueueView
 from vicman.gui.views.duty_list import DutyListView
+from vicman.gui.views.minimum_standards import MinimumStandardsView
 from vicman.gui.views.my_work import MyWorkView
 from vicman.gui.views.search_view import SearchView
+from vicman.gui.views.victim_record import ACTIONS, VictimRecordView
 from vicman.gui.workers import Runner
 from vicman.services import people
 from vicman.services.context import Actor, ServiceContext
@@ -57,17 +61,34 @@ class MainWindow(QMainWindow):
         self.my_work = MyWorkView(ctx, runner)
         self.bureau = BureauQueueView(ctx, runner)
         self.search = SearchView(ctx, runner)
+        self.standards = MinimumStandardsView(ctx, runner)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
         self.tabs.setAccessibleName("Screens")
         self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
         self.tabs.addTab(self.my_work, "&My work")
         self.tabs.addTab(self.bureau, "&Bureau queue")
         self.tabs.addTab(self.search, "&Search")
+        self.tabs.addTab(self.standards, "Minim&um standards")
+        self.fixed_tabs = self.tabs.count()
+        for i in range(self.fixed_tabs):  # only victim records can be closed
+            self.tabs.tabBar().setTabButton(i, QTabBar.ButtonPosition.RightSide, None)
+            self.tabs.tabBar().setTabButton(i, QTabBar.ButtonPosition.LeftSide, None)
+        self.tabs.tabCloseRequested.connect(self._on_tab_close_requested)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.setCentralWidget(self.tabs)
         for view in (self.my_work, self.bureau):
             view.contacts_recorded.connect(self._on_contacts_recorded)
             view.load_failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+            view.record_requested.connect(self.open_record)
+        self.search.record_requested.connect(lambda person, crime: self.open_record(person, crime or None))
+        self.my_work.rows_loaded.connect(self._on_my_work_loaded)
+        self.standards_stale = True
+        self.overdue = OverdueWatch(self)
+        self.overdue.timer.timeout.connect(self.refresh_overdue)
+        self.overdue.grew.connect(self._on_overdue_grew)
+        self.tray: QSystemTrayIcon | None = None
         self.bureau.division_changed.connect(lambda name: ui_state.write(self.settings, ui_state.BUREAU_DIVISION, name))
 
         self.signed_in_label = QLabel("Not signed in")
@@ -99,9 +120,18 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close, "quit")
         self.log_action = self._action("&Log contact…", "Ctrl+L", self.log_contact, "logContact")
         self.find_action = self._action("&Find a victim…", "Ctrl+F", self.show_search, "find")
+        self.open_action = self._action("&Open record", "Ctrl+O", self.open_selected_record, "openRecord")
+        self.close_record_action = self._action("Clo&se record", "Ctrl+W", self.close_current_record, "closeRecord")
         self.about_action = self._action("&About vicman", None, self.show_about, "about")
+        self.record_actions: dict[str, QAction] = {"logContact": self.log_action}
+        for spec in ACTIONS:
+            if spec.name not in self.record_actions:
+                self.record_actions[spec.name] = self._action(
+                    spec.text, spec.shortcut, lambda _=False, m=spec.method: self._on_record_action(m), spec.name
+                )
+            self.record_actions[spec.name].setStatusTip(spec.tip)
         tab_actions = []
-        for i, text in enumerate(("&My work", "&Bureau queue", "&Search")):
+        for i, text in enumerate(("&My work", "&Bureau queue", "&Search", "Minim&um standards")):
             tab_actions.append(
                 self._action(text, f"Ctrl+{i + 1}", lambda _=False, i=i: self.tabs.setCurrentIndex(i), f"tab{i}")
             )
@@ -113,7 +143,17 @@ class MainWindow(QMainWindow):
         work_menu = self.menuBar().addMenu("&Work")
         work_menu.addAction(self.log_action)
         work_menu.addAction(self.find_action)
+        work_menu.addAction(self.open_action)
         work_menu.addAction(self.refresh_action)
+        record_menu = self.menuBar().addMenu("&Record")
+        record_menu.setObjectName("recordMenu")
+        for name, action in self.record_actions.items():
+            record_menu.addAction(action)
+            if name in ("correctEntry", "contract"):
+                record_menu.addSeparator()
+        record_menu.addSeparator()
+        record_menu.addAction(self.close_record_action)
+        self._update_record_actions()
         view_menu = self.menuBar().addMenu("&View")
         for action in tab_actions:
             view_menu.addAction(action)
@@ -175,7 +215,12 @@ class MainWindow(QMainWindow):
             view.set_officer(officer)
         if ui_state.read(self.settings, ui_state.BUREAU_DIVISION) is None:
             self.bureau.set_current_division(officer.division)
+        self.my_work.hide_banner()
+        self.overdue.reset()
+        self.standards.set_officer(officer)
         self.my_work.refresh()
+        self.refresh_standards()
+        self.overdue.timer.start()
         self.signed_in.emit(officer)
 
     # --- actions ------------------------------------------------------------------------------
@@ -183,8 +228,47 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         self.my_work.refresh()
         self.bureau.refresh()
+        self.refresh_standards()
         if self.tabs.currentWidget() is self.search:
             self.search.search_now()
+        record = self.current_record()
+        if record is not None:
+            record.reload()
+
+    def refresh_overdue(self) -> None:
+        """The periodic refresh (the timer calls it): My work, whose overdue count feeds the notice."""
+        if self.officer is None:
+            return
+        self.my_work.refresh()
+        self.refresh_standards()
+
+    def refresh_standards(self) -> None:
+        """Read the minimum standards and figures now if they are on screen, else when next shown."""
+        self.standards_stale = True
+        if self.tabs.currentWidget() is self.standards:
+            self.standards_stale = False
+            self.standards.refresh()
+
+    def _on_tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.standards and self.standards_stale:
+            self.refresh_standards()
+        self._update_record_actions()
+
+    def _on_my_work_loaded(self) -> None:
+        if self.officer is not None and not self.my_work.loading:
+            self.overdue.observe(self.my_work.counts()[0])
+
+    def _on_overdue_grew(self, more: int, total: int) -> None:
+        text = notice_text(more, total)
+        self.statusBar().showMessage(text, 60_000)
+        self.my_work.show_banner(text)
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            if self.tray is None:
+                self.tray = QSystemTrayIcon(self.windowIcon(), self)
+                self.tray.setToolTip("vicman")
+                self.tray.messageClicked.connect(lambda: self.tabs.setCurrentWidget(self.my_work))
+            self.tray.show()
+            self.tray.showMessage("vicman: duty overdue", text, QSystemTrayIcon.MessageIcon.Warning, 15_000)
 
     def _on_contacts_recorded(self, recorded: list) -> None:
         count = len(recorded)
@@ -193,12 +277,106 @@ class MainWindow(QMainWindow):
         for view in (self.my_work, self.bureau):
             if view is not sender:
                 view.refresh()
+        self.refresh_standards()
+        self._reload_records({r.crime_ref for r in recorded})
+
+    # --- victim records -------------------------------------------------------------------------
+
+    def record_views(self) -> list[VictimRecordView]:
+        found = (self.tabs.widget(i) for i in range(self.fixed_tabs, self.tabs.count()))
+        return [w for w in found if isinstance(w, VictimRecordView)]
+
+    def current_record(self) -> VictimRecordView | None:
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, VictimRecordView) else None
+
+    def open_record(self, person_ref: str, crime_ref: str | None = None) -> VictimRecordView:
+        """Show the record of `person_ref` in its own tab (the existing one if it is open), at `crime_ref`."""
+        for view in self.record_views():
+            if view.person_ref == person_ref:
+                if crime_ref and view.record is None:
+                    view.crime_ref = crime_ref  # shown once the record has been read
+                elif crime_ref:
+                    view.select_crime(crime_ref)
+                self.tabs.setCurrentWidget(view)
+                return view
+        view = VictimRecordView(self.ctx, self.runner, person_ref, crime_ref)
+        view.record_loaded.connect(lambda v=view: self._on_record_loaded(v))
+        view.status_message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        view.record_changed.connect(lambda result, v=view: self._on_record_changed(v, result))
+        index = self.tabs.addTab(view, person_ref)
+        self.tabs.setTabToolTip(index, f"Victim record {person_ref} (Ctrl+W closes it)")
+        self.tabs.setCurrentIndex(index)
+        view.reload()
+        return view
+
+    def open_selected_record(self) -> None:
+        widget = self.tabs.currentWidget()
+        if isinstance(widget, DutyListView):
+            opened = widget.open_record_for_selection()
+        elif widget is self.search:
+            opened = self.search.open_selected()
+        else:
+            return
+        if not opened:
+            self.statusBar().showMessage("Select a row first, then open the record (Ctrl+O).", 6000)
+
+    def close_current_record(self) -> None:
+        view = self.current_record()
+        if view is not None:
+            self._on_tab_close_requested(self.tabs.indexOf(view))
+
+    def _on_tab_close_requested(self, index: int) -> None:
+        view = self.tabs.widget(index)
+        if not isinstance(view, VictimRecordView) or view.dialog is not None:
+            return  # the fixed screens stay; a record with a dialog open stays until the dialog closes
+        self.tabs.removeTab(index)
+        view.discard()
+        view.deleteLater()
+
+    def _on_record_loaded(self, view: VictimRecordView) -> None:
+        index = self.tabs.indexOf(view)
+        if index >= 0 and view.record is not None:
+            self.tabs.setTabText(index, view.record.name.replace("&", "&&"))
+            self.tabs.setTabToolTip(index, f"Victim record of {view.title} (Ctrl+W closes it)")
+        self._update_record_actions()
+
+    def _on_record_changed(self, view: VictimRecordView, result) -> None:
+        self.my_work.refresh()
+        self.refresh_standards()
+        results = result if isinstance(result, list) else [result]
+        crimes = {r.crime_ref for r in results if hasattr(r, "crime_ref")}
+        self._reload_records(crimes, besides=view)
+
+    def _reload_records(self, crime_refs: set[str], besides: VictimRecordView | None = None) -> None:
+        """Events belong to a crime: every open record with a victim in one of `crime_refs` is read again."""
+        for view in self.record_views():
+            if view is not besides and view.crime_refs() & crime_refs:
+                view.reload()
+
+    def _on_record_action(self, method: str) -> None:
+        view = self.current_record()
+        if view is None:
+            self.statusBar().showMessage("Open a victim's record first (search with Ctrl+F).", 6000)
+            return
+        getattr(view, method)()
+
+    def _update_record_actions(self) -> None:
+        on_record = self.current_record() is not None
+        for name, action in self.record_actions.items():
+            if name != "logContact":
+                action.setEnabled(on_record)
+        self.close_record_action.setEnabled(on_record)
 
     def current_duty_list(self) -> DutyListView | None:
         widget = self.tabs.currentWidget()
         return widget if isinstance(widget, DutyListView) else None
 
     def log_contact(self) -> None:
+        record = self.current_record()
+        if record is not None:
+            record.log_contact()
+            return
         view = self.current_duty_list()
         if view is None:
             return

@@ -1,10 +1,11 @@
 """What My work and the Bureau queue share: a duty table behind a filter proxy, loading off the GUI thread,
-and logging a contact for the selected rows.
+logging a contact for the selected rows, opening the victim's record, and a notice banner.
 
 Signals:
     rows_loaded(): the table now shows the result of the latest load.
     load_failed(str): loading failed; the argument says why in plain words.
     contacts_recorded(list): contacts were logged from this screen (`Recorded` results).
+    record_requested(str, str): open the record of this victim (person ref) at this crime (crime ref).
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QWidget,
@@ -67,6 +71,7 @@ class DutyListView(QWidget):
     rows_loaded = Signal()
     load_failed = Signal(str)
     contacts_recorded = Signal(list)
+    record_requested = Signal(str, str)
 
     hidden_columns: tuple[int, ...] = ()
 
@@ -94,6 +99,8 @@ class DutyListView(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_footer())
         enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, context=Qt.ShortcutContext.WidgetShortcut)
         enter.activated.connect(self.log_contact_for_selection)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_context_menu)
 
         self.message = QLabel()
         self.message.setObjectName("emptyMessage")
@@ -114,6 +121,28 @@ class DutyListView(QWidget):
         self.log_button.setAccessibleName("Log contact for the selected victims")
         self.log_button.setToolTip("Log a contact or attempt with the selected victims (Ctrl+L)")
         self.log_button.clicked.connect(self.log_contact_for_selection)
+
+        # A notice across the top (e.g. "a duty has become overdue"); placed on first use, since the
+        # subclasses build the layout.
+        self.banner = QFrame()
+        self.banner.setObjectName("noticeBanner")
+        self.banner.setAccessibleName("Notice")
+        self.banner.setStyleSheet(
+            "#noticeBanner { background: #f8d7da; border: 1px solid #f1aeb5; border-radius: 4px; }"
+            " QLabel { color: #58151c; font-weight: bold; }"
+        )
+        self.banner_text = QLabel()
+        self.banner_text.setObjectName("noticeBannerText")
+        self.banner_text.setWordWrap(True)
+        self.banner_close = QPushButton("Dismiss")
+        self.banner_close.setObjectName("dismissNoticeButton")
+        self.banner_close.setAccessibleName("Dismiss the notice")
+        self.banner_close.clicked.connect(self.hide_banner)
+        banner_layout = QHBoxLayout(self.banner)
+        banner_layout.setContentsMargins(10, 6, 6, 6)
+        banner_layout.addWidget(self.banner_text, 1)
+        banner_layout.addWidget(self.banner_close)
+        self.banner.hide()
 
         self.proxy.rowsInserted.connect(lambda *_: self._update_footer())
         self.proxy.rowsRemoved.connect(lambda *_: self._update_footer())
@@ -218,7 +247,7 @@ class DutyListView(QWidget):
         if selected:
             text += f" · {selected} selected"
         elif shown:
-            text += " · select one or more and press Enter (or double-click) to log a contact"
+            text += " · select one or more and press Enter (or double-click) to log a contact; Ctrl+O opens the record"
         self.footer.setText(text)
         self.log_button.setEnabled(selected > 0 or shown == 1)
 
@@ -253,3 +282,44 @@ class DutyListView(QWidget):
     def _on_contacts_recorded(self, recorded: list) -> None:
         self.contacts_recorded.emit(recorded)
         self.refresh()
+
+    # --- opening the victim's record ----------------------------------------------------------
+
+    def open_record_for_selection(self) -> bool:
+        """Ask for the record of the current (or only) row's victim; False when no row is chosen."""
+        index = self.table.selectionModel().currentIndex()
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        if index.isValid() and (not rows or index.row() in rows):
+            row = index.row()
+        elif rows:
+            row = rows[0]
+        elif self.proxy.rowCount() == 1:
+            row = 0
+        else:
+            return False
+        duty = self.proxy.duty_at(row)
+        self.record_requested.emit(duty.victim_ref, duty.crime_ref)
+        return True
+
+    def _on_context_menu(self, pos) -> None:
+        menu = QMenu(self)
+        log = QAction("&Log contact…\tCtrl+L", menu)
+        log.triggered.connect(self.log_contact_for_selection)
+        open_record = QAction("&Open record\tCtrl+O", menu)
+        open_record.triggered.connect(self.open_record_for_selection)
+        menu.addAction(log)
+        menu.addAction(open_record)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    # --- notice banner ------------------------------------------------------------------------
+
+    def show_banner(self, text: str) -> None:
+        layout = self.layout()
+        if layout is not None and layout.indexOf(self.banner) < 0:
+            layout.insertWidget(0, self.banner)  # type: ignore[attr-defined]
+        self.banner_text.setText(text)
+        self.banner.setAccessibleName(f"Notice: {text}")
+        self.banner.show()
+
+    def hide_banner(self) -> None:
+        self.banner.hide()

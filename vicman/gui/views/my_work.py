@@ -1,19 +1,53 @@
-"""My work: the signed-in officer's pending duties, soonest due first, with overdue and due-soon counts."""
+"""My work: the signed-in officer's pending duties, soonest due first, with overdue and due-soon counts.
+
+The table lists the first `WORKLIST_LIMIT` duties, soonest due first; the counts in the header are
+counted in the database over all of the officer's duties, so they are right however many there are.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from vicman.gui.models.duty_table_model import COL_DIVISION, COL_OIC, Urgency
+from vicman.gui.models.duty_table_model import COL_DIVISION, COL_OIC, Day
 from vicman.gui.views.duty_list import DutyListView
 from vicman.gui.widgets import make_filter_edit
 from vicman.gui.workers import Runner
 from vicman.services import queries
 from vicman.services.context import ServiceContext
 from vicman.services.people import OfficerView
+from vicman.services.views import DutyRow
 
 WORKLIST_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many of an officer's pending duties are overdue, due today, and due by the next working day."""
+
+    overdue: int = 0
+    due_today: int = 0
+    due_soon: int = 0
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    rows: list[DutyRow]
+    counts: Counts
+
+
+def _load_my_work(ctx: ServiceContext, staff_no: str, as_of: date, limit: int) -> _Loaded:
+    """Worker thread: the officer's first `limit` duties, and the counts over all of them."""
+    rows = queries.officer_worklist(ctx, staff_no, as_of=as_of, limit=limit)
+    pending = queries.count_pending(ctx, as_of, officer=staff_no)
+    # Due by the next working day (overdue and due today included), counted in the database too.
+    upcoming = queries.bureau_queue(ctx, queries.DutyFilter(oic_staff_no=staff_no), as_of=as_of, limit=0)
+    overdue, due_today = pending["overdue"], pending["due_today"]
+    return _Loaded(rows, Counts(overdue, due_today, max(upcoming.total - overdue - due_today, 0)))
 
 
 class MyWorkView(DutyListView):
@@ -25,6 +59,8 @@ class MyWorkView(DutyListView):
         super().__init__(ctx, runner, parent)
         self.setObjectName("myWorkView")
         self.table.setAccessibleName("My duties")
+        self._counts = Counts()
+        self._truncated = False
 
         self.title = QLabel("My work")
         self.title.setObjectName("myWorkTitle")
@@ -72,14 +108,22 @@ class MyWorkView(DutyListView):
     def _load_call(self):
         if self._officer is None:
             return None
-        return (
-            queries.officer_worklist,
-            (self._ctx, self._officer.staff_no),
-            {
-                "as_of": self._ctx.today(),
-                "limit": WORKLIST_LIMIT,
-            },
-        )
+        return (_load_my_work, (self._ctx, self._officer.staff_no, self._ctx.today(), WORKLIST_LIMIT), {})
+
+    def _on_rows_fetched(self, generation: int, loaded: _Loaded, day: Day) -> None:  # type: ignore[override]
+        if generation != self._generation or not shiboken6.isValid(self.model):
+            return  # stale, or the screen has been closed while the list was read
+        self._counts = loaded.counts
+        self._truncated = len(loaded.rows) >= WORKLIST_LIMIT
+        super()._on_rows_fetched(generation, loaded.rows, day)
+
+    def refresh(self) -> None:
+        super().refresh()
+        if self._officer is None:
+            self._counts = Counts()
+            self._truncated = False
+            self._show_counts()
+            self._update_footer()
 
     def _empty_text(self) -> str:
         if self._officer is None:
@@ -89,20 +133,31 @@ class MyWorkView(DutyListView):
     def _after_load(self) -> None:
         self._show_counts()
 
+    def _update_footer(self) -> None:
+        super()._update_footer()
+        if getattr(self, "_truncated", False) and not self.loading:
+            self.footer.setText(
+                f"The {WORKLIST_LIMIT} due soonest are listed (the counts above cover all your duties) · "
+                + self.footer.text()
+            )
+
     def _show_counts(self) -> None:
-        counts = self.model.counts()
-        self.overdue_count.setText(f"{counts[Urgency.OVERDUE]} overdue")
-        self.due_today_count.setText(f"{counts[Urgency.DUE_TODAY]} due today")
-        self.due_soon_count.setText(f"{counts[Urgency.DUE_SOON]} due soon")
+        counts = self._counts
+        self.overdue_count.setText(f"{counts.overdue:,} overdue")
+        self.due_today_count.setText(f"{counts.due_today:,} due today")
+        self.due_soon_count.setText(f"{counts.due_soon:,} due soon")
         self.overdue_count.setAccessibleName(self.overdue_count.text())
         self.due_today_count.setAccessibleName(self.due_today_count.text())
         self.due_soon_count.setAccessibleName(self.due_soon_count.text())
         self.due_soon_count.setToolTip("Due by the end of the next working day")
 
     def counts(self) -> tuple[int, int]:
-        """(overdue, due today) as shown in the header."""
-        counts = self.model.counts()
-        return counts[Urgency.OVERDUE], counts[Urgency.DUE_TODAY]
+        """(overdue, due today) as shown in the header: all the officer's duties, not only those listed."""
+        return self._counts.overdue, self._counts.due_today
+
+    def all_counts(self) -> Counts:
+        """Overdue, due today and due soon as shown in the header."""
+        return self._counts
 
 
 def _count_label(name: str, background: str, foreground: str) -> QLabel:

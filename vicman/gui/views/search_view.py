@@ -1,12 +1,16 @@
 """Search: people by surname, crime or victim reference, or phone, with results as you type.
+Enter or a double-click on a result opens the person's record (Down moves from the box to the results).
 
 Signals:
     results_loaded(): the table shows the results for the text now in the box.
+    record_requested(str, str): open the record of this person (person ref); the second argument is
+        the crime reference searched for, when the search was by crime reference, else "".
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from vicman.gui.errors import describe_error
@@ -32,6 +36,7 @@ HINT = "Type at least two letters of a surname, or part of a crime reference, vi
 
 class SearchView(QWidget):
     results_loaded = Signal()
+    record_requested = Signal(str, str)
 
     def __init__(self, ctx: ServiceContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +44,7 @@ class SearchView(QWidget):
         self._ctx = ctx
         self._runner = runner
         self._generation = 0
+        self._searched = ""
         self.searching = False
 
         self.search_edit = make_filter_edit(
@@ -59,6 +65,12 @@ class SearchView(QWidget):
         for column, width in {COL_NAME: 220, COL_REF: 110, COL_DOB: 110, COL_PHONE: 140, COL_CRIMES: 420}.items():
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setSelectionMode(self.table.SelectionMode.SingleSelection)
+        self.table.doubleClicked.connect(lambda index: self.open_record(index.row()))
+        enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, context=Qt.ShortcutContext.WidgetShortcut)
+        enter.activated.connect(self.open_selected)
+        down = QShortcut(QKeySequence(Qt.Key.Key_Down), self.search_edit, context=Qt.ShortcutContext.WidgetShortcut)
+        down.activated.connect(self._on_down_pressed)
 
         self.message = QLabel(HINT)
         self.message.setObjectName("searchMessage")
@@ -72,6 +84,10 @@ class SearchView(QWidget):
         self.status = QLabel()
         self.status.setObjectName("searchStatus")
         self.status.setAccessibleName("Search status")
+        self.open_hint = QLabel("Enter or double-click opens the person's record")
+        self.open_hint.setObjectName("openHint")
+        self.open_hint.setStyleSheet("color: palette(placeholder-text);")
+        self.open_hint.hide()
 
         label = QLabel("&Find:")
         label.setBuddy(self.search_edit)
@@ -82,7 +98,35 @@ class SearchView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.stack, 1)
-        layout.addWidget(self.status)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.open_hint)
+        layout.addLayout(bottom)
+
+    def open_selected(self) -> bool:
+        """Open the record of the current result (or the only one); False when there is none."""
+        index = self.table.selectionModel().currentIndex()
+        if index.isValid():
+            return self.open_record(index.row())
+        if self.model.rowCount() == 1:
+            return self.open_record(0)
+        return False
+
+    def open_record(self, row: int) -> bool:
+        if not 0 <= row < self.model.rowCount():
+            return False
+        hit = self.model.hit_at(row)
+        crime = ""
+        if hit.matched_on == "crime reference":
+            typed = self._searched.casefold()
+            crime = next((c for c in hit.crime_refs if c.casefold().startswith(typed)), "")
+        self.record_requested.emit(hit.person_ref, crime)
+        return True
+
+    def _on_down_pressed(self) -> None:
+        if self.model.rowCount() and self.stack.currentWidget() is self.table:
+            self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.table.selectRow(0)
 
     def focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -94,6 +138,7 @@ class SearchView(QWidget):
             self._generation += 1
             self.searching = False
             self.model.set_hits([])
+            self.open_hint.hide()
             self.message.setText(HINT)
             self.stack.setCurrentWidget(self.message)
             self.status.setText("")
@@ -118,7 +163,9 @@ class SearchView(QWidget):
         if generation != self._generation:
             return
         self.searching = False
+        self._searched = text
         self.model.set_hits(hits)
+        self.open_hint.setVisible(bool(hits))
         if hits:
             self.stack.setCurrentWidget(self.table)
             more = " (the first ones; type more to narrow it down)" if len(hits) >= LIMIT else ""
@@ -134,6 +181,7 @@ class SearchView(QWidget):
             return
         self.searching = False
         self.model.set_hits([])
+        self.open_hint.hide()
         self.message.setText(describe_error(exc))
         self.stack.setCurrentWidget(self.message)
         self.status.setText("")

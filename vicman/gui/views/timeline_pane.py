@@ -1,0 +1,199 @@
+"""The Timeline tab of a victim's record: every time-stamped entry, newest first; corrections linked both ways.
+
+Signals:
+    correct_requested(object): correct this `TimelineEntry`.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vicman.gui.formatting import plural, uk_datetime
+from vicman.gui.models.timeline_table_model import (
+    COL_BEHALF,
+    COL_BY,
+    COL_CRIME,
+    COL_ENTRY,
+    COL_KIND,
+    COL_WHEN,
+    CORRECTABLE,
+    TimelineTableModel,
+)
+from vicman.gui.views.record_common import detail_label, make_button, para, select_row, single_row_table
+from vicman.services.record_views import TimelineEntry, VictimRecord
+
+
+class TimelinePane(QWidget):
+    correct_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("timelinePane")
+        self._record: VictimRecord | None = None
+        self._crime_ref: str | None = None
+        self.model = TimelineTableModel(self)
+        self.table = single_row_table("timelineTable", "Timeline of entries, newest first")
+        self.table.setModel(self.model)
+        for column, width in {
+            COL_WHEN: 118,
+            COL_KIND: 134,
+            COL_ENTRY: 430,
+            COL_CRIME: 90,
+            COL_BY: 80,
+            COL_BEHALF: 96,
+        }.items():
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
+        self.table.customContextMenuRequested.connect(self._on_context_menu)
+        self.table.doubleClicked.connect(lambda _i: self.go_to_linked())
+
+        self.all_crimes = QCheckBox("Show entries for &all this person's crimes")
+        self.all_crimes.setObjectName("allCrimesCheck")
+        self.all_crimes.setAccessibleName("Show entries for all this person's crimes")
+        self.all_crimes.toggled.connect(lambda _on: self._fill())
+        self.detail = detail_label("entryDetail", "The selected entry in full")
+        self.count = QLabel()
+        self.count.setObjectName("timelineCount")
+        self.count.setAccessibleName("Entries shown")
+        self.correct_button = make_button(
+            "Correct this entry…",
+            "correctButton",
+            "Correct the selected entry",
+            "Correct or retract the selected entry (Ctrl+Shift+E)",
+        )
+        self.correct_button.clicked.connect(self._on_correct_clicked)
+        self.link_button = make_button(
+            "Go to linked entry",
+            "linkButton",
+            "Go to the linked entry",
+            "Jump to the correction of this entry, or the entry it corrects",
+        )
+        self.link_button.clicked.connect(self.go_to_linked)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        foot = QHBoxLayout()
+        foot.addWidget(self.count, 1)
+        foot.addWidget(self.all_crimes)
+        foot.addSpacing(12)
+        foot.addWidget(self.link_button)
+        foot.addWidget(self.correct_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(foot)
+
+    def show_case(self, record: VictimRecord, crime_ref: str | None) -> None:
+        self._record = record
+        self._crime_ref = crime_ref
+        self.all_crimes.setVisible(len(record.cases) > 1)
+        self._fill()
+
+    def _fill(self) -> None:
+        keep = self.selected_entry()
+        record = self._record
+        entries = record.timeline if record else ()
+        if record is not None and len(record.cases) > 1 and not self.all_crimes.isChecked():
+            entries = tuple(e for e in entries if e.crime_ref in (None, self._crime_ref))
+        self.model.set_rows(entries)
+        if keep is None or not self.select_entry(keep.kind, keep.id):
+            if self.model.rowCount():
+                select_row(self.table, 0)
+        self._show_detail()
+        corrected = sum(e.corrected_by_id is not None for e in entries)
+        text = plural(len(entries), "entry", "entries") + ", newest first"
+        if corrected:
+            text += f" · {corrected} corrected (struck through; double-click to see the correction)"
+        self.count.setText(text)
+
+    def selected_entry(self) -> TimelineEntry | None:
+        index = self.table.selectionModel().currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.row_at(index.row())
+
+    def select_entry(self, kind: str, entry_id: int) -> bool:
+        row = self.model.row_of(kind, entry_id)
+        if row is None:
+            return False
+        select_row(self.table, row)
+        return True
+
+    def go_to_linked(self) -> bool:
+        index = self.table.selectionModel().currentIndex()
+        if not index.isValid():
+            return False
+        row = self.model.linked_row(index.row())
+        if row is None:
+            return False
+        select_row(self.table, row)
+        return True
+
+    def correct_problem(self, entry: TimelineEntry | None) -> str | None:
+        """Why the entry cannot be corrected, in plain words; None when it can."""
+        if entry is None:
+            return "Select an entry on the Timeline first."
+        if entry.kind not in CORRECTABLE:
+            return "Only contacts, events, referrals and waivers can be corrected here."
+        if entry.corrected_by_id is not None:
+            return f"This entry has already been corrected by entry {entry.corrected_by_id}; correct that one instead."
+        if entry.retracted:
+            return "This entry is a retraction; it cannot itself be corrected."
+        return None
+
+    def _show_detail(self) -> None:
+        entry = self.selected_entry()
+        problem = self.correct_problem(entry)
+        self.correct_button.setEnabled(problem is None)
+        self.correct_button.setToolTip(problem or "Correct or retract the selected entry (Ctrl+Shift+E)")
+        self.link_button.setEnabled(entry is not None and (entry.corrected_by_id or entry.corrects_id) is not None)
+        if entry is None:
+            self.detail.setText("Nothing has been recorded yet.")
+            return
+        who = f"by {escape(entry.author)}"
+        if entry.on_behalf_of:
+            who += f" on behalf of {escape(entry.on_behalf_of)}"
+        recorded = f"; recorded {uk_datetime(entry.recorded_at)}" if entry.recorded_at != entry.at else ""
+        lines = [
+            f"<b>{escape(entry.summary)}</b>",
+            f"{uk_datetime(entry.at)} {who}{recorded}"
+            + (f" · crime {escape(entry.crime_ref)}" if entry.crime_ref else ""),
+        ]
+        if entry.detail:
+            lines.append(para(entry.detail))
+        link = self.model.link_text(entry)
+        if link:
+            lines.append(f"<i>{escape(link)}</i>")
+        self.detail.setText("<br>".join(lines))
+
+    def _on_correct_clicked(self) -> None:
+        entry = self.selected_entry()
+        if self.correct_problem(entry) is None:
+            self.correct_requested.emit(entry)
+
+    def _on_context_menu(self, pos) -> None:
+        menu = QMenu(self)
+        correct = QAction("Correct this entry…\tCtrl+Shift+E", menu)
+        correct.setEnabled(self.correct_button.isEnabled())
+        correct.triggered.connect(self._on_correct_clicked)
+        link = QAction("Go to linked entry", menu)
+        link.setEnabled(self.link_button.isEnabled())
+        link.triggered.connect(self.go_to_linked)
+        menu.addAction(correct)
+        menu.addAction(link)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
