@@ -87,9 +87,10 @@ class Edition:
     update_every_days: int | None
     rules: tuple[Rule, ...]
     _by_event: Mapping[str, tuple[Rule, ...]] = field(default_factory=dict, repr=False)
+    _by_id: Mapping[str, Rule] = field(default_factory=dict, repr=False)
 
     def rule(self, rule_id: str) -> Rule | None:
-        return next((r for r in self.rules if r.id == rule_id), None)
+        return self._by_id.get(rule_id)
 
     def rules_for_event(self, event_type: str) -> tuple[Rule, ...]:
         return self._by_event.get(event_type, ())
@@ -114,6 +115,10 @@ class CodeBook:
         self._starts = [e.in_force_from for e in self.editions]
         self.offences = offences
         self._by_id = {e.id: e for e in self.editions}
+        # The events that end an update chain, in any edition.
+        self.update_stop_events = frozenset(
+            event for e in self.editions if (update := e.rule("update")) is not None for event in update.stop_events
+        )
 
     def edition_for(self, day: date) -> Edition | None:
         """The edition in force on `day`, or None before the first Code."""
@@ -249,6 +254,7 @@ class _Reader:
             update_every_days=updates.get("every_days"),
             rules=rules,
             _by_event={k: tuple(v) for k, v in by_event.items()},
+            _by_id={r.id: r for r in rules},
         )
 
     def enhanced(self, raw: dict[str, Any]) -> EnhancedDefinition:

@@ -250,12 +250,7 @@ class _Deriver:
         return relativedelta(months=edition.update_every_months or 1)
 
     def _chain_stop(self) -> datetime | None:
-        rule_stops: set[str] = set()
-        for edition in self.code.editions:
-            update = edition.rule("update")
-            if update is not None:
-                rule_stops |= update.stop_events
-        stops = [e.at for e in self.facts.events if e.type in rule_stops]
+        stops = [e.at for e in self.facts.events if e.type in self.code.update_stop_events]
         return min(stops) if stops else None
 
 

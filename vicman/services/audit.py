@@ -6,10 +6,10 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from vicman.services.context import ServiceContext
+from vicman.store.bulk import bulk_insert
 from vicman.store.tables import AuditRow, core_table
 
 COLLECT = "collect"
@@ -51,7 +51,7 @@ def record_many(
         for object_id, detail in items
     ]
     if rows:
-        session.execute(insert(core_table(AuditRow)), rows)
+        bulk_insert(session, core_table(AuditRow), rows)
 
 
 def consulted(ctx: ServiceContext, object_type: str, object_id: object, detail: dict[str, Any] | None = None) -> None:

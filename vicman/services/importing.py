@@ -27,7 +27,6 @@ from sqlalchemy import (
     Table,
     Text,
     func,
-    insert,
     select,
     update,
 )
@@ -50,6 +49,7 @@ from vicman.services.parsing import (
     ref_key,
     surname_key,
 )
+from vicman.store.bulk import bulk_insert
 from vicman.store.facts import links_of_crimes
 from vicman.store.tables import CrimePersonRow, CrimeRow, DetailChangeRow, OfficerRow, PersonRow, core_table
 from vicman.store.types import UTCDateTime
@@ -211,6 +211,8 @@ def _text_rows(handle: Any, name: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _not_utf8(value: str) -> bool:
+    if value.isascii():
+        return False
     return any("\udc80" <= ch <= "\udcff" for ch in value)
 
 
@@ -259,12 +261,12 @@ def _stage_rows(
         # among them are reported in the same run.
         batch.append(values | {"row_no": row_no})
         if len(batch) >= CHUNK_ROWS:
-            session.execute(insert(stage), batch)
+            bulk_insert(session, stage, batch)
             batch.clear()
     if count == 0:
         raise InvalidInput("the file has a header but no rows", file=name)
     if batch:
-        session.execute(insert(stage), batch)
+        bulk_insert(session, stage, batch)
     return count, problems, frozenset(index)
 
 
@@ -489,7 +491,7 @@ class _ChunkWriter:
 
     def flush(self) -> None:
         if self.detail_rows:
-            self.session.execute(insert(core_table(DetailChangeRow)), self.detail_rows)
+            bulk_insert(self.session, core_table(DetailChangeRow), self.detail_rows)
         audit.record_many(self.ctx, self.session, audit.COLLECT, "record", self.collected)
         audit.record_many(self.ctx, self.session, audit.ALTER, "record", self.altered)
 
@@ -525,7 +527,7 @@ class _ChunkWriter:
                 self.note_changes("officer", found.id, staff_no, changes)
                 self.counts.add("officers_updated")
         if new_rows:
-            session.execute(insert(core_table(OfficerRow)), new_rows)
+            bulk_insert(session, core_table(OfficerRow), new_rows)
             self.counts.add("officers_created", len(new_rows))
         query = select(OfficerRow.staff_no, OfficerRow.id).where(OfficerRow.staff_no.in_(wanted_by_no))
         return dict(session.execute(query).all())
@@ -569,7 +571,7 @@ class _ChunkWriter:
                 self.note_changes("crime", found.id, ref, changes)
                 changed.append(found.id)
         if new_rows:
-            session.execute(insert(core_table(CrimeRow)), new_rows)
+            bulk_insert(session, core_table(CrimeRow), new_rows)
         self.counts.add("crimes_created", len(new_rows))
         self.counts.add("crimes_updated", len(changed))
         query = select(CrimeRow.ref, CrimeRow.id).where(CrimeRow.ref.in_(wanted_by_ref))
@@ -610,7 +612,7 @@ class _ChunkWriter:
                 self.note_changes("person", found.id, ref, changes)
                 changed.append(found.id)
         if new_rows:
-            session.execute(insert(core_table(PersonRow)), new_rows)
+            bulk_insert(session, core_table(PersonRow), new_rows)
         self.counts.add("people_created", len(new_rows))
         self.counts.add("people_updated", len(changed))
         query = select(PersonRow.ref, PersonRow.id).where(PersonRow.ref.in_(wanted_by_ref))
@@ -655,7 +657,7 @@ class _ChunkWriter:
                 self.note_changes("link", found.id, f"{r['crime_ref']}/{r['victim_ref']}", changes)
                 touched.append(found.id)
         if new_rows:
-            session.execute(insert(core_table(CrimePersonRow)), new_rows)
+            bulk_insert(session, core_table(CrimePersonRow), new_rows)
             created = session.execute(
                 select(CrimePersonRow.id, CrimePersonRow.crime_id, CrimePersonRow.person_id).where(
                     CrimePersonRow.crime_id.in_({n["crime_id"] for n in new_rows})

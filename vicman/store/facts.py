@@ -23,7 +23,7 @@ from vicman.store.tables import (
     WaiverRow,
 )
 
-CHUNK = 500
+CHUNK = 1000
 
 
 @dataclass(frozen=True, slots=True)

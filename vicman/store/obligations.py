@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from vicman.domain.obligations import Obligation
+from vicman.store.bulk import bulk_insert
 from vicman.store.facts import LinkFacts, chunks
 from vicman.store.tables import ObligationRow, core_table
 
@@ -19,7 +20,7 @@ def replace_obligations(session: Session, derived: Iterable[tuple[LinkFacts, Seq
         session.execute(delete(ObligationRow).where(ObligationRow.link_id.in_(chunk)))
     rows = [_row(link, duty) for link, duties in pairs for duty in duties]
     if rows:
-        session.execute(insert(core_table(ObligationRow)), rows)
+        bulk_insert(session, core_table(ObligationRow), rows)
     return len(rows)
 
 
