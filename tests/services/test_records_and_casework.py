@@ -203,3 +203,14 @@ def test_reimport_without_an_optional_column_keeps_what_is_stored(ctx, tmp_path:
     assert record.phone == "07700 900123" and record.cases[0].enhanced
     blanked = importing.import_crimes(ctx, write_csv(tmp_path / "blank.csv", [crime_row(victim_phone="")]))
     assert blanked.people_updated == 1 and records.open_victim_record(ctx, "V-1").phone is None
+
+
+def test_rereading_a_record_already_on_screen_is_not_a_second_consultation(case) -> None:
+    def consultations() -> int:
+        with case.db.read() as s:
+            return s.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.action == "consult")) or 0
+
+    before = consultations()
+    records.open_victim_record(case, "V-1")
+    records.open_victim_record(case, "V-1", consult=False)
+    assert consultations() == before + 1

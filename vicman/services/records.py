@@ -66,18 +66,27 @@ FIELD_LABELS = {
     "oic_id": "Officer in the case",
     "reported_at": "Reported at",
 }
+METHOD_WORDS = {"phone": "Phone", "visit": "Visit", "email": "Email", "letter": "Letter", "sms": "SMS"}
 OUTCOME_WORDS = {"informed": "Victim informed", "no_contact": "Attempt failed: no contact"}
 
 
-def open_victim_record(ctx: ServiceContext, person_ref: str, as_of: date | None = None) -> VictimRecord:
-    """The whole record of one person. Writes one consultation record to the audit trail."""
+def open_victim_record(
+    ctx: ServiceContext, person_ref: str, as_of: date | None = None, consult: bool = True
+) -> VictimRecord:
+    """The whole record of one person.
+
+    Opening it writes one consultation record to the audit trail; a screen re-reading a record
+    it already shows (after an action) passes `consult=False`, so one viewing is logged once.
+    """
     as_of = as_of or ctx.today()
-    with ctx.db.transaction() as session:
+    with ctx.db.transaction() if consult else ctx.db.read() as session:
         person = session.scalars(select(PersonRow).where(PersonRow.ref == person_ref)).first()
         if person is None:
             raise NotFound(f"no victim with reference {person_ref}")
         record = _build(ctx, session, person, as_of)
-        audit.record(ctx, session, audit.CONSULT, "person", person_ref, {"crimes": [c.crime_ref for c in record.cases]})
+        if consult:
+            crimes = [c.crime_ref for c in record.cases]
+            audit.record(ctx, session, audit.CONSULT, "person", person_ref, {"crimes": crimes})
         return record
 
 
@@ -144,7 +153,7 @@ def _build(ctx: ServiceContext, session: Session, person: PersonRow, as_of: date
         ethnicity=person.ethnicity,
         version=person.version,
         cases=tuple(cases),
-        timeline=tuple(_timeline(session, person, links, crimes)),
+        timeline=tuple(_timeline(session, person, links, crimes, ctx.code.rule_titles())),
     )
 
 
@@ -232,7 +241,11 @@ def _contract_view(row: ContactContractRow) -> ContractView:
 
 
 def _timeline(
-    session: Session, person: PersonRow, links: list[CrimePersonRow], crimes: dict[int, CrimeRow]
+    session: Session,
+    person: PersonRow,
+    links: list[CrimePersonRow],
+    crimes: dict[int, CrimeRow],
+    titles: dict[str, str],
 ) -> list[TimelineEntry]:
     link_ids = [k.id for k in links]
     crime_of_link = {k.id: crimes[k.crime_id].ref for k in links}
@@ -250,7 +263,7 @@ def _timeline(
         officers = {officer_id: staff_no for officer_id, staff_no in session.execute(query)}
     later = corrected_by(ContactEntryRow, [c.id for c in contacts])
     for c in contacts:
-        summary = f"{c.method.capitalize()} contact: {OUTCOME_WORDS.get(c.outcome, c.outcome)}"
+        summary = f"{METHOD_WORDS.get(c.method, c.method)} contact: {OUTCOME_WORDS.get(c.outcome, c.outcome)}"
         entries.append(
             _entry(
                 "contact",
@@ -283,7 +296,7 @@ def _timeline(
                 w,
                 w.at,
                 crime_of_link[w.link_id],
-                f"Duty waived: {w.rule} ({w.obligation_key})",
+                f"Duty waived: {titles.get(w.rule, w.rule)}{_which_update(w.obligation_key)}",
                 w.reason,
                 later,
             )
@@ -389,6 +402,10 @@ def _entry(
         row.retracted,
         row.correction_reason,
     )
+
+
+def _which_update(key: str) -> str:
+    return f" (update {key.split(':', 1)[1]})" if key.startswith("update:") else ""
 
 
 def _field_label(field: str) -> str:

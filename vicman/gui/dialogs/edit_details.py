@@ -210,7 +210,7 @@ class EditDetailsDialog(EntryDialog):
         self.show_error(conflict)
         self._set_saving(True)
         self.save_button.setText("Reloading…")
-        self._runner.write(records.open_victim_record, self._ctx, self.person_ref).on_success(
+        self._runner.write(records.open_victim_record, self._ctx, self.person_ref, consult=False).on_success(
             lambda record: self._on_reloaded(record, conflict)
         ).on_failure(self._on_reload_failed)
 

@@ -229,7 +229,9 @@ class VictimRecordView(QWidget):
         self._generation += 1
         generation = self._generation
         self.loading = True
-        self._runner.write(records.open_victim_record, self._ctx, self.person_ref).on_success(
+        # The first read is the viewing the audit trail records; re-reads after an action are not.
+        consult = self.record is None
+        self._runner.write(records.open_victim_record, self._ctx, self.person_ref, consult=consult).on_success(
             lambda record, g=generation: self._on_record_read(g, record)
         ).on_failure(lambda exc, g=generation: self._on_read_failed(g, exc))
 
