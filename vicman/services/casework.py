@@ -16,7 +16,7 @@ from vicman.domain.enums import ContactMethod
 from vicman.services import audit
 from vicman.services.context import ServiceContext
 from vicman.services.derivation import rederive_links
-from vicman.services.entries import Recorded, _check_moment, _check_note, _link
+from vicman.services.entries import Recorded, _check_moment, _check_note, _link, save_entry
 from vicman.services.errors import InvalidInput, NotFound, ServiceError
 from vicman.services.parsing import ParseError, check_email, name_key, phone_key, surname_key
 from vicman.store.tables import (
@@ -115,13 +115,7 @@ def record_needs_assessment(
             recorded_by=ctx.actor.user,
             retracted=False,
         )
-        session.add(row)
-        session.flush()
-        audit.record(
-            ctx, session, audit.COLLECT, "needs_assessment", row.id, {"crime": crime_ref, "person": person_ref}
-        )
-        derived = rederive_links(ctx, session, [link.id])
-        return Recorded("assessment", row.id, crime_ref, person_ref, derived)
+        return save_entry(ctx, session, row, "needs_assessment", audit.COLLECT, link.id, crime_ref, person_ref)
 
 
 def agree_contract(
@@ -174,8 +168,6 @@ def agree_contract(
             recorded_by=ctx.actor.user,
             retracted=False,
         )
-        session.add(row)
-        session.flush()
         link_changes = _apply(
             link,
             {"update_every_days": every_days, "update_every_months": every_months, "updates_opt_out": updates_opt_out},
@@ -191,11 +183,7 @@ def agree_contract(
         if person_changes:
             person.version += 1
             person.updated_at = ctx.now()
-        audit.record(
-            ctx, session, audit.COLLECT, "contact_contract", row.id, {"crime": crime_ref, "person": person_ref}
-        )
-        derived = rederive_links(ctx, session, [link.id])
-        return Recorded("contract", row.id, crime_ref, person_ref, derived)
+        return save_entry(ctx, session, row, "contact_contract", audit.COLLECT, link.id, crime_ref, person_ref)
 
 
 def _apply(row: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:

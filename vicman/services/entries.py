@@ -74,6 +74,25 @@ class Recorded:
     obligations_rederived: int
 
 
+def save_entry(
+    ctx: ServiceContext,
+    session: Session,
+    row: Any,
+    kind: str,
+    action: str,
+    link_id: int,
+    crime_ref: str,
+    person_ref: str,
+    detail: dict[str, Any] | None = None,
+) -> Recorded:
+    """Store a new entry about one victim in one crime, audit it and re-derive that victim's duties."""
+    session.add(row)
+    session.flush()
+    audit.record(ctx, session, action, kind, row.id, {"crime": crime_ref, "person": person_ref, **(detail or {})})
+    derived = rederive_links(ctx, session, [link_id])
+    return Recorded(kind, row.id, crime_ref, person_ref, derived)
+
+
 def _crime(session: Session, crime_ref: str) -> CrimeRow:
     crime = session.scalars(select(CrimeRow).where(CrimeRow.ref == crime_ref)).first()
     if crime is None:
@@ -180,18 +199,8 @@ def record_contact(
             recorded_by=ctx.actor.user,
             retracted=False,
         )
-        session.add(row)
-        session.flush()
-        audit.record(
-            ctx,
-            session,
-            audit.COLLECT,
-            "contact",
-            row.id,
-            {"crime": crime_ref, "person": person_ref, "outcome": outcome_value.value},
-        )
-        derived = rederive_links(ctx, session, [link.id])
-        return Recorded("contact", row.id, crime_ref, person_ref, derived)
+        detail = {"outcome": outcome_value.value}
+        return save_entry(ctx, session, row, "contact", audit.COLLECT, link.id, crime_ref, person_ref, detail)
 
 
 def record_referral(
@@ -220,18 +229,8 @@ def record_referral(
             recorded_by=ctx.actor.user,
             retracted=False,
         )
-        session.add(row)
-        session.flush()
-        audit.record(
-            ctx,
-            session,
-            audit.DISCLOSE,
-            "referral",
-            row.id,
-            {"crime": crime_ref, "person": person_ref, "recipient": service},
-        )
-        derived = rederive_links(ctx, session, [link.id])
-        return Recorded("referral", row.id, crime_ref, person_ref, derived)
+        detail = {"recipient": service}
+        return save_entry(ctx, session, row, "referral", audit.DISCLOSE, link.id, crime_ref, person_ref, detail)
 
 
 def waive(
@@ -256,13 +255,8 @@ def waive(
             recorded_by=ctx.actor.user,
             retracted=False,
         )
-        session.add(row)
-        session.flush()
-        audit.record(
-            ctx, session, audit.COLLECT, "waiver", row.id, {"crime": crime_ref, "person": person_ref, "duty": duty.key}
-        )
-        derived = rederive_links(ctx, session, [link.id])
-        return Recorded("waiver", row.id, crime_ref, person_ref, derived)
+        detail = {"duty": duty.key}
+        return save_entry(ctx, session, row, "waiver", audit.COLLECT, link.id, crime_ref, person_ref, detail)
 
 
 def _pending_duty(session: Session, link_id: int, key_or_rule: str) -> ObligationRow:
