@@ -6,17 +6,17 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
-from typing import Any
+from typing import Any, ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QFont
 
 from vicman.domain.enums import Status
 from vicman.gui.formatting import method_label, uk_date, uk_datetime
+from vicman.gui.models.dto_table_model import Column, DtoTableModel, role_colour
+from vicman.gui.models.dto_table_model import ItemRole as ItemRole  # re-exported for the screens
+from vicman.gui.models.dto_table_model import SortRole as SortRole
 from vicman.services.views import DutyRow
-
-SortRole = Qt.ItemDataRole.UserRole + 1
-ItemRole = Qt.ItemDataRole.UserRole + 2
 
 (
     COL_STATE,
@@ -32,21 +32,6 @@ ItemRole = Qt.ItemDataRole.UserRole + 2
     COL_OIC,
     COL_DIVISION,
 ) = range(12)
-
-HEADERS = {
-    COL_STATE: ("Status", "Overdue, due today, due soon (by the next working day) or open"),
-    COL_DUE: ("Due", "The date the Victims' Code requires this by"),
-    COL_DUTY: ("Duty", "What the Victims' Code requires"),
-    COL_VICTIM: ("Victim", "The victim's name"),
-    COL_CRIME: ("Crime ref", "The crime reference"),
-    COL_ENHANCED: ("Enhanced", "Victims with enhanced rights must be told sooner"),
-    COL_LANGUAGE: ("Language", "The victim's language, and whether they need an interpreter"),
-    COL_METHOD: ("Prefers", "How the victim prefers to be contacted"),
-    COL_PHONE: ("Phone", "The victim's phone number"),
-    COL_LAST_CONTACT: ("Last contact", "When anyone last logged a contact with this victim for this crime"),
-    COL_OIC: ("Officer in the case", "The officer in the case"),
-    COL_DIVISION: ("Division", "The division the crime belongs to"),
-}
 
 
 class Urgency(IntEnum):
@@ -82,45 +67,82 @@ class Day:
     soon_until: date
 
 
-class DutyTableModel(QAbstractTableModel):
+def _language(duty: DutyRow) -> str:
+    language = duty.language or ""
+    if duty.interpreter_needed:
+        return f"{language} (interpreter)" if language else "Interpreter needed"
+    return language
+
+
+def _oic(duty: DutyRow) -> str:
+    if duty.oic_staff_no is None:
+        return "Not assigned"
+    return f"{duty.oic_staff_no} {duty.oic_name or ''}".strip()
+
+
+class DutyTableModel(DtoTableModel[DutyRow]):
     """A read-only table of `DutyRow`s. Rows are replaced wholesale (`set_rows`) or added (`append_rows`)."""
+
+    COLUMNS: ClassVar[Mapping[int, Column[DutyRow]]] = {
+        COL_STATE: Column(
+            "Status",
+            "Overdue, due today, due soon (by the next working day) or open",
+            lambda m, d: URGENCY_TEXT[m.urgency(d)],
+            sort=lambda m, d: int(m.urgency(d)),
+            tip=lambda m, d: f"{URGENCY_TEXT[m.urgency(d)]}: due {uk_date(d.due)}",
+        ),
+        COL_DUE: Column(
+            "Due", "The date the Victims' Code requires this by", lambda _, d: uk_date(d.due), sort=lambda _, d: d.due
+        ),
+        COL_DUTY: Column(
+            "Duty", "What the Victims' Code requires", lambda _, d: d.title, tip=lambda _, d: f"{d.title} ({d.key})"
+        ),
+        COL_VICTIM: Column("Victim", "The victim's name", lambda _, d: d.victim_name),
+        COL_CRIME: Column("Crime ref", "The crime reference", lambda _, d: d.crime_ref),
+        COL_ENHANCED: Column(
+            "Enhanced",
+            "Victims with enhanced rights must be told sooner",
+            lambda _, d: "Enhanced" if d.enhanced else "",
+            sort=lambda _, d: d.enhanced,
+            tip=lambda _, d: "Enhanced rights: contact within 1 working day for most duties" if d.enhanced else None,
+        ),
+        COL_LANGUAGE: Column(
+            "Language", "The victim's language, and whether they need an interpreter", lambda _, d: _language(d)
+        ),
+        COL_METHOD: Column(
+            "Prefers", "How the victim prefers to be contacted", lambda _, d: method_label(d.preferred_method)
+        ),
+        COL_PHONE: Column("Phone", "The victim's phone number", lambda _, d: d.phone or ""),
+        COL_LAST_CONTACT: Column(
+            "Last contact",
+            "When anyone last logged a contact with this victim for this crime",
+            lambda _, d: uk_datetime(d.last_contact_at) if d.last_contact_at else "None yet",
+            sort=lambda _, d: d.last_contact_at,
+        ),
+        COL_OIC: Column(
+            "Officer in the case",
+            "The officer in the case",
+            lambda _, d: _oic(d),
+            sort=lambda _, d: (d.oic_name or "").casefold() or None,
+        ),
+        COL_DIVISION: Column("Division", "The division the crime belongs to", lambda _, d: d.division),
+    }
 
     def __init__(self, day: Day, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[DutyRow] = []
         self._day = day
         self._bold = QFont()
         self._bold.setBold(True)
 
-    # --- data in -------------------------------------------------------------------------------
-
     def set_rows(self, rows: Iterable[DutyRow], day: Day | None = None) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        if day is not None:
-            self._day = day
-        self.endResetModel()
-
-    def append_rows(self, rows: Iterable[DutyRow]) -> None:
-        new = list(rows)
-        if not new:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
-        self._rows.extend(new)
-        self.endInsertRows()
-
-    # --- data out ------------------------------------------------------------------------------
+        with self._resetting():
+            self._rows = list(rows)
+            if day is not None:
+                self._day = day
 
     @property
     def day(self) -> Day:
         return self._day
-
-    def rows(self) -> list[DutyRow]:
-        return list(self._rows)
-
-    def row_at(self, row: int) -> DutyRow:
-        return self._rows[row]
 
     def urgency(self, duty: DutyRow) -> Urgency:
         if duty.status == Status.OVERDUE or duty.due < self._day.today:
@@ -137,111 +159,19 @@ class DutyTableModel(QAbstractTableModel):
             found[self.urgency(duty)] += 1
         return found
 
-    # --- Qt ------------------------------------------------------------------------------------
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or section not in HEADERS:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section][0]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADERS[section][1]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
-            return None
-        duty = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display_text(duty, column)
-        if role == SortRole:
-            return self.sort_value(duty, column)
-        if role == ItemRole:
-            return duty
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(duty, column)
+    def cell_style(self, duty: DutyRow, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
-            colours = COLOURS.get(self.urgency(duty))
-            if colours is None:
-                return None
-            return colours[0] if role == Qt.ItemDataRole.BackgroundRole else colours[1]
+            return role_colour(COLOURS.get(self.urgency(duty)), role)
         if role == Qt.ItemDataRole.FontRole:
             if column == COL_STATE and self.urgency(duty) != Urgency.OPEN:
                 return self._bold
             if column == COL_ENHANCED and duty.enhanced:
                 return self._bold
-            return None
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self.display_text(duty, column) or "none"
         return None
 
-    def display_text(self, duty: DutyRow, column: int) -> str:
-        if column == COL_STATE:
-            return URGENCY_TEXT[self.urgency(duty)]
-        if column == COL_DUE:
-            return uk_date(duty.due)
-        if column == COL_DUTY:
-            return duty.title
-        if column == COL_VICTIM:
-            return duty.victim_name
-        if column == COL_CRIME:
-            return duty.crime_ref
-        if column == COL_ENHANCED:
-            return "Enhanced" if duty.enhanced else ""
-        if column == COL_LANGUAGE:
-            language = duty.language or ""
-            if duty.interpreter_needed:
-                return f"{language} (interpreter)" if language else "Interpreter needed"
-            return language
-        if column == COL_METHOD:
-            return method_label(duty.preferred_method)
-        if column == COL_PHONE:
-            return duty.phone or ""
-        if column == COL_LAST_CONTACT:
-            return uk_datetime(duty.last_contact_at) if duty.last_contact_at else "None yet"
-        if column == COL_OIC:
-            if duty.oic_staff_no is None:
-                return "Not assigned"
-            return f"{duty.oic_staff_no} {duty.oic_name or ''}".strip()
-        if column == COL_DIVISION:
-            return duty.division
-        return ""
 
-    def sort_value(self, duty: DutyRow, column: int) -> Any:
-        """The native value a column sorts by (dates as dates, flags as bools); None when there is none."""
-        if column == COL_STATE:
-            return int(self.urgency(duty))
-        if column == COL_DUE:
-            return duty.due
-        if column == COL_ENHANCED:
-            return duty.enhanced
-        if column == COL_LAST_CONTACT:
-            return duty.last_contact_at
-        if column == COL_OIC:
-            return (duty.oic_name or "").casefold() or None
-        text = self.display_text(duty, column)
-        return text.casefold() if text else None
-
-    def _tooltip(self, duty: DutyRow, column: int) -> str | None:
-        if column == COL_STATE:
-            return f"{URGENCY_TEXT[self.urgency(duty)]}: due {uk_date(duty.due)}"
-        if column == COL_DUTY:
-            return f"{duty.title} ({duty.key})"
-        if column == COL_ENHANCED and duty.enhanced:
-            return "Enhanced rights: contact within 1 working day for most duties"
-        return None
+# Header text and tooltip by column, for screens that add their own columns after these.
+HEADERS = {column: (spec.header, spec.header_tip) for column, spec in DutyTableModel.COLUMNS.items()}
 
 
 def _sort_key(value: Any, key: Any) -> tuple[int, Any, Any]:

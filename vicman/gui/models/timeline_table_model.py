@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
 from vicman.gui.formatting import uk_datetime
+from vicman.gui.models.dto_table_model import Column, DtoTableModel
+from vicman.gui.models.dto_table_model import ItemRole as ItemRole  # re-exported for the screens
+from vicman.gui.models.dto_table_model import SortRole as SortRole
 from vicman.gui.models.record_duty_table_model import KIND_WORDS
 from vicman.services.record_views import TimelineEntry
 
-SortRole = Qt.ItemDataRole.UserRole + 1
-ItemRole = Qt.ItemDataRole.UserRole + 2
-
 COL_WHEN, COL_KIND, COL_ENTRY, COL_CRIME, COL_BY, COL_BEHALF, COL_LINK = range(7)
-
-HEADERS = {
-    COL_WHEN: ("When", "When it happened (UK time)"),
-    COL_KIND: ("Type", "What kind of entry this is"),
-    COL_ENTRY: ("Entry", "What happened"),
-    COL_CRIME: ("Crime ref", "The crime the entry belongs to (blank: the person's own details)"),
-    COL_BY: ("By", "Who made the entry (staff number)"),
-    COL_BEHALF: ("On behalf of", "The officer the entry was made for, when someone else made it"),
-    COL_LINK: ("Correction", "Whether the entry was corrected, or corrects another"),
-}
 
 # Entries that may be corrected or retracted (a correction is a new entry pointing at the old one).
 CORRECTABLE = frozenset({"contact", "event", "referral", "waiver"})
@@ -46,27 +36,55 @@ def link_text(entry: TimelineEntry, correction: TimelineEntry | None = None) -> 
     return ""
 
 
-class TimelineTableModel(QAbstractTableModel):
+class TimelineTableModel(DtoTableModel[TimelineEntry]):
     """A read-only table of entries in the order given (the service gives newest first)."""
+
+    COLUMNS: ClassVar[Mapping[int, Column[TimelineEntry]]] = {
+        COL_WHEN: Column(
+            "When",
+            "When it happened (UK time)",
+            lambda _, e: uk_datetime(e.at),
+            sort=lambda _, e: e.at,
+            tip=lambda _, e: f"Recorded {uk_datetime(e.recorded_at)}" if e.recorded_at != e.at else None,
+        ),
+        COL_KIND: Column(
+            "Type", "What kind of entry this is", lambda _, e: KIND_WORDS.get(e.kind, e.kind.capitalize())
+        ),
+        COL_ENTRY: Column(
+            "Entry",
+            "What happened",
+            lambda _, e: e.summary,
+            tip=lambda _, e: "\n\n".join(x for x in (e.summary, e.detail) if x),
+        ),
+        COL_CRIME: Column(
+            "Crime ref",
+            "The crime the entry belongs to (blank: the person's own details)",
+            lambda _, e: e.crime_ref or "",
+        ),
+        COL_BY: Column("By", "Who made the entry (staff number)", lambda _, e: e.author),
+        COL_BEHALF: Column(
+            "On behalf of",
+            "The officer the entry was made for, when someone else made it",
+            lambda _, e: e.on_behalf_of or "",
+        ),
+        COL_LINK: Column(
+            "Correction",
+            "Whether the entry was corrected, or corrects another",
+            lambda m, e: m.link_text(e),
+            tip=lambda m, e: m.link_text(e) or None,
+        ),
+    }
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[TimelineEntry] = []
         self._row_of: dict[tuple[str, int], int] = {}
         self._struck = QFont()
         self._struck.setStrikeOut(True)
 
     def set_rows(self, rows: Iterable[TimelineEntry]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._row_of = {(e.kind, e.id): i for i, e in enumerate(self._rows)}
-        self.endResetModel()
-
-    def rows(self) -> list[TimelineEntry]:
-        return list(self._rows)
-
-    def row_at(self, row: int) -> TimelineEntry:
-        return self._rows[row]
+        with self._resetting():
+            self._rows = list(rows)
+            self._row_of = {(e.kind, e.id): i for i, e in enumerate(self._rows)}
 
     def row_of(self, kind: str, entry_id: int) -> int | None:
         return self._row_of.get((kind, entry_id))
@@ -86,72 +104,10 @@ class TimelineTableModel(QAbstractTableModel):
     def link_text(self, entry: TimelineEntry) -> str:
         return link_text(entry, self.correction_of(entry))
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or section not in HEADERS:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section][0]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADERS[section][1]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
-            return None
-        entry = self._rows[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            text = self.display_text(entry, column)
-            return text if role == Qt.ItemDataRole.DisplayRole else (text or "none")
-        if role == SortRole:
-            return self.sort_value(entry, column)
-        if role == ItemRole:
-            return entry
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == COL_ENTRY:
-                return "\n\n".join(x for x in (entry.summary, entry.detail) if x)
-            if column == COL_WHEN and entry.recorded_at != entry.at:
-                return f"Recorded {uk_datetime(entry.recorded_at)}"
-            if column == COL_LINK:
-                return self.link_text(entry) or None
-            return None
+    def cell_style(self, entry: TimelineEntry, column: int, role: int) -> Any:
         stale = entry.corrected_by_id is not None
         if role == Qt.ItemDataRole.FontRole and stale and column in (COL_ENTRY, COL_WHEN):
             return self._struck
         if role == Qt.ItemDataRole.ForegroundRole and stale:
             return STALE_COLOUR
         return None
-
-    def display_text(self, entry: TimelineEntry, column: int) -> str:
-        if column == COL_WHEN:
-            return uk_datetime(entry.at)
-        if column == COL_KIND:
-            return KIND_WORDS.get(entry.kind, entry.kind.capitalize())
-        if column == COL_ENTRY:
-            return entry.summary
-        if column == COL_CRIME:
-            return entry.crime_ref or ""
-        if column == COL_BY:
-            return entry.author
-        if column == COL_BEHALF:
-            return entry.on_behalf_of or ""
-        if column == COL_LINK:
-            return self.link_text(entry)
-        return ""
-
-    def sort_value(self, entry: TimelineEntry, column: int) -> Any:
-        if column == COL_WHEN:
-            return entry.at
-        text = self.display_text(entry, column)
-        return text.casefold() if text else None

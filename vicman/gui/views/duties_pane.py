@@ -9,16 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QMenu,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
 
 from vicman.domain.enums import Status
 from vicman.gui.formatting import plural, uk_date, uk_datetime
@@ -32,37 +24,28 @@ from vicman.gui.models.record_duty_table_model import (
     COL_STATUS,
     RecordDutyTableModel,
 )
-from vicman.gui.views.record_common import detail_label, make_button, para, select_row, single_row_table
+from vicman.gui.views.record_common import make_button, named_label, para, select_row
+from vicman.gui.views.record_table_pane import RecordTablePane
 from vicman.services.record_views import CaseView, DutyDetail, TimelineEntry
 
 
-class DutiesPane(QWidget):
+class DutiesPane(RecordTablePane):
     waive_requested = Signal(str)
     log_requested = Signal()
 
+    model: RecordDutyTableModel
+
     def __init__(self, day: Day, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("dutiesPane")
-        self.model = RecordDutyTableModel(day, self)
-        self.table = single_row_table("recordDutyTable", "Duties owed to this victim")
-        self.table.setModel(self.model)
-        for column, width in {
-            COL_STATUS: 80,
-            COL_DUE: 84,
-            COL_DUTY: 250,
-            COL_ENHANCED: 76,
-            COL_EDITION: 50,
-            COL_MET_BY: 330,
-        }.items():
-            self.table.setColumnWidth(column, width)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
-        self.table.customContextMenuRequested.connect(self._on_context_menu)
+        super().__init__("dutiesPane", parent)
+        self._build(
+            RecordDutyTableModel(day, self),
+            ("recordDutyTable", "Duties owed to this victim"),
+            {COL_STATUS: 80, COL_DUE: 84, COL_DUTY: 250, COL_ENHANCED: 76, COL_EDITION: 50, COL_MET_BY: 330},
+            ("dutyDetail", "The selected duty and what the Code requires"),
+        )
         self.table.doubleClicked.connect(lambda _i: self.log_requested.emit())
 
-        self.detail = detail_label("dutyDetail", "The selected duty and what the Code requires")
-        self.summary = QLabel()
-        self.summary.setObjectName("dutySummary")
-        self.summary.setAccessibleName("Duties summary")
+        self.summary = named_label("dutySummary", "Duties summary")
         self.waive_button = make_button(
             "Waive this duty…",
             "waiveButton",
@@ -77,20 +60,7 @@ class DutiesPane(QWidget):
             "Log a contact or attempt with this victim (Ctrl+L)",
         )
         self.log_button.clicked.connect(self.log_requested)
-
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        foot = QHBoxLayout()
-        foot.addWidget(self.summary, 1)
-        foot.addWidget(self.log_button)
-        foot.addWidget(self.waive_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter, 1)
-        layout.addLayout(foot)
+        self._lay_out(self.summary, self.log_button, self.waive_button)
 
     def show_case(self, case: CaseView | None, timeline: tuple[TimelineEntry, ...], day: Day) -> None:
         keep = self.selected_duty()
@@ -111,10 +81,7 @@ class DutiesPane(QWidget):
         )
 
     def selected_duty(self) -> DutyDetail | None:
-        index = self.table.selectionModel().currentIndex()
-        if not index.isValid() or index.row() >= self.model.rowCount():
-            return None
-        return self.model.row_at(index.row())
+        return self.selected_row()
 
     def select_key(self, key: str) -> bool:
         for row, duty in enumerate(self.model.rows()):
@@ -149,12 +116,8 @@ class DutiesPane(QWidget):
             self.waive_requested.emit(duty.key)
 
     def _on_context_menu(self, pos) -> None:
-        menu = QMenu(self)
-        waive = QAction("Waive this duty…\tCtrl+Shift+W", menu)
-        waive.setEnabled(self.waive_button.isEnabled())
-        waive.triggered.connect(self._on_waive_clicked)
-        log = QAction("Log contact…\tCtrl+L", menu)
-        log.triggered.connect(self.log_requested)
-        menu.addAction(waive)
-        menu.addAction(log)
-        menu.popup(self.table.viewport().mapToGlobal(pos))
+        self._popup_menu(
+            pos,
+            ("Waive this duty…\tCtrl+Shift+W", self.waive_button.isEnabled(), self._on_waive_clicked),
+            ("Log contact…\tCtrl+L", True, self.log_requested),
+        )

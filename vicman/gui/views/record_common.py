@@ -24,10 +24,15 @@ def make_button(text: str, name: str, accessible: str, tip: str) -> QPushButton:
     return button
 
 
-def detail_label(name: str, accessible: str) -> QLabel:
+def named_label(name: str, accessible: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
     label.setAccessibleName(accessible)
+    return label
+
+
+def detail_label(name: str, accessible: str) -> QLabel:
+    label = named_label(name, accessible)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.RichText)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -8,17 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QHBoxLayout,
-    QLabel,
-    QMenu,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QWidget
 
 from vicman.gui.formatting import plural, uk_datetime
 from vicman.gui.models.timeline_table_model import (
@@ -31,42 +22,33 @@ from vicman.gui.models.timeline_table_model import (
     CORRECTABLE,
     TimelineTableModel,
 )
-from vicman.gui.views.record_common import detail_label, make_button, para, select_row, single_row_table
+from vicman.gui.views.record_common import make_button, named_label, para, select_row
+from vicman.gui.views.record_table_pane import RecordTablePane
 from vicman.services.record_views import TimelineEntry, VictimRecord
 
 
-class TimelinePane(QWidget):
+class TimelinePane(RecordTablePane):
     correct_requested = Signal(object)
 
+    model: TimelineTableModel
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("timelinePane")
+        super().__init__("timelinePane", parent)
         self._record: VictimRecord | None = None
         self._crime_ref: str | None = None
-        self.model = TimelineTableModel(self)
-        self.table = single_row_table("timelineTable", "Timeline of entries, newest first")
-        self.table.setModel(self.model)
-        for column, width in {
-            COL_WHEN: 118,
-            COL_KIND: 134,
-            COL_ENTRY: 430,
-            COL_CRIME: 90,
-            COL_BY: 80,
-            COL_BEHALF: 96,
-        }.items():
-            self.table.setColumnWidth(column, width)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
-        self.table.customContextMenuRequested.connect(self._on_context_menu)
+        self._build(
+            TimelineTableModel(self),
+            ("timelineTable", "Timeline of entries, newest first"),
+            {COL_WHEN: 118, COL_KIND: 134, COL_ENTRY: 430, COL_CRIME: 90, COL_BY: 80, COL_BEHALF: 96},
+            ("entryDetail", "The selected entry in full"),
+        )
         self.table.doubleClicked.connect(lambda _i: self.go_to_linked())
 
         self.all_crimes = QCheckBox("Show entries for &all this person's crimes")
         self.all_crimes.setObjectName("allCrimesCheck")
         self.all_crimes.setAccessibleName("Show entries for all this person's crimes")
         self.all_crimes.toggled.connect(lambda _on: self._fill())
-        self.detail = detail_label("entryDetail", "The selected entry in full")
-        self.count = QLabel()
-        self.count.setObjectName("timelineCount")
-        self.count.setAccessibleName("Entries shown")
+        self.count = named_label("timelineCount", "Entries shown")
         self.correct_button = make_button(
             "Correct this entry…",
             "correctButton",
@@ -81,22 +63,7 @@ class TimelinePane(QWidget):
             "Jump to the correction of this entry, or the entry it corrects",
         )
         self.link_button.clicked.connect(self.go_to_linked)
-
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        foot = QHBoxLayout()
-        foot.addWidget(self.count, 1)
-        foot.addWidget(self.all_crimes)
-        foot.addSpacing(12)
-        foot.addWidget(self.link_button)
-        foot.addWidget(self.correct_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter, 1)
-        layout.addLayout(foot)
+        self._lay_out(self.count, self.all_crimes, 12, self.link_button, self.correct_button)
 
     def show_case(self, record: VictimRecord, crime_ref: str | None) -> None:
         self._record = record
@@ -122,10 +89,7 @@ class TimelinePane(QWidget):
         self.count.setText(text)
 
     def selected_entry(self) -> TimelineEntry | None:
-        index = self.table.selectionModel().currentIndex()
-        if not index.isValid() or index.row() >= self.model.rowCount():
-            return None
-        return self.model.row_at(index.row())
+        return self.selected_row()
 
     def select_entry(self, kind: str, entry_id: int) -> bool:
         row = self.model.row_of(kind, entry_id)
@@ -187,13 +151,8 @@ class TimelinePane(QWidget):
             self.correct_requested.emit(entry)
 
     def _on_context_menu(self, pos) -> None:
-        menu = QMenu(self)
-        correct = QAction("Correct this entry…\tCtrl+Shift+E", menu)
-        correct.setEnabled(self.correct_button.isEnabled())
-        correct.triggered.connect(self._on_correct_clicked)
-        link = QAction("Go to linked entry", menu)
-        link.setEnabled(self.link_button.isEnabled())
-        link.triggered.connect(self.go_to_linked)
-        menu.addAction(correct)
-        menu.addAction(link)
-        menu.popup(self.table.viewport().mapToGlobal(pos))
+        self._popup_menu(
+            pos,
+            ("Correct this entry…\tCtrl+Shift+E", self.correct_button.isEnabled(), self._on_correct_clicked),
+            ("Go to linked entry", self.link_button.isEnabled(), self.go_to_linked),
+        )
