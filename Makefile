@@ -18,7 +18,7 @@ STAMP   := $(VENV)/.installed
 DEMO_DB ?= $(HOME)/.local/share/vicman/demo.sqlite3
 
 # Only paths that exist: a fresh clone may not have every folder yet.
-LINT_PATHS := $(wildcard vicman tests benchmarks)
+LINT_PATHS := $(wildcard vicman tests benchmarks scripts)
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 

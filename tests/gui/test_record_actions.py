@@ -199,7 +199,8 @@ def test_a_contract_of_every_14_days_moves_the_next_update(qtbot, window) -> Non
     dialog.vps_offered.setChecked(True)
     dialog.vps_answer.setCurrentIndex(dialog.vps_answer.findData("declined"))
     save(qtbot, view, dialog)
-    assert duty(view, "update", "update:1").due == date(2026, 12, 4)
+    # Agreed today (Thu 26/11) while update 1 was outstanding: it restarts from today, 14 days on.
+    assert duty(view, "update", "update:1").due == date(2026, 12, 10)
     assert view.needs.frequency.text() == "Every 14 days"
     assert view.needs.vps.text() == "Offered; declined"
     assert view.record.safe_times == "After school, 4pm to 6pm"

@@ -216,3 +216,57 @@ def test_contact_before_the_report_does_not_meet_an_update(codebook, calendar) -
     f = facts(utc(2024, 1, 10, 12), contacts=[informed(1, utc(2024, 1, 10, 11, 59))])
     [only] = chain(codebook, calendar, f)
     assert (only.key, only.state) == ("update:1", ObligationState.PENDING)
+
+
+# --- contact contracts: dated, never re-timing updates already made ---------------------------
+
+def contract(id_: int, at, every_days=None, every_months=None, opt_out=False):
+    from vicman.domain import ContractFact
+
+    return ContractFact(id=id_, at=at, every_days=every_days, every_months=every_months, updates_opt_out=opt_out)
+
+
+def test_contract_restarts_the_outstanding_update_from_its_date(codebook, calendar) -> None:
+    # Reported Mon 02/03/2026; fortnightly updates agreed Wed 04/03: the first update is due 18/03.
+    f = facts(utc(2026, 3, 2), contracts=(contract(1, utc(2026, 3, 4), every_days=14),))
+    (first,) = chain(codebook, calendar, f)
+    assert (first.trigger_date, first.due) == (date(2026, 3, 4), date(2026, 3, 18))
+
+
+def test_contract_leaves_updates_already_met_alone(codebook, calendar) -> None:
+    # Update 1 met on 20/03 on the monthly default; fortnightly agreed on 25/03 restarts update 2.
+    f = facts(
+        utc(2026, 3, 2),
+        contacts=(informed(1, utc(2026, 3, 20)),),
+        contracts=(contract(1, utc(2026, 3, 25), every_days=14),),
+    )
+    first, second = chain(codebook, calendar, f)
+    assert (first.due, first.state, first.late) == (date(2026, 4, 2), ObligationState.MET, False)
+    assert (second.trigger_date, second.due) == (date(2026, 3, 25), date(2026, 4, 8))
+
+
+def test_contract_period_carries_on_after_each_meeting_contact(codebook, calendar) -> None:
+    f = facts(
+        utc(2026, 3, 2),
+        contacts=(informed(1, utc(2026, 3, 10)),),
+        contracts=(contract(1, utc(2026, 3, 3), every_days=7),),
+    )
+    first, second = chain(codebook, calendar, f)
+    assert first.due == date(2026, 3, 10) and first.state is ObligationState.MET
+    assert (second.trigger_date, second.due) == (date(2026, 3, 10), date(2026, 3, 17))
+
+
+def test_contract_opting_out_stops_updates_from_then(codebook, calendar) -> None:
+    f = facts(
+        utc(2026, 3, 2),
+        contacts=(informed(1, utc(2026, 3, 20)),),
+        contracts=(contract(1, utc(2026, 3, 25), opt_out=True),),
+    )
+    (first,) = chain(codebook, calendar, f)
+    assert first.state is ObligationState.MET
+
+
+def test_contract_agreed_after_as_of_is_not_known_yet(codebook, calendar) -> None:
+    f = facts(utc(2026, 3, 2), contracts=(contract(1, utc(2026, 3, 20), every_days=7),))
+    (first,) = chain(codebook, calendar, f, as_of=date(2026, 3, 10))
+    assert first.due == date(2026, 4, 2) and first.status(date(2026, 3, 10)) is Status.OPEN

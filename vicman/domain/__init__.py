@@ -10,7 +10,15 @@ from vicman.domain.enums import (
     Role,
     Status,
 )
-from vicman.domain.facts import AssessmentFact, CaseFacts, ContactFact, EventFact, ReferralFact, WaiverFact
+from vicman.domain.facts import (
+    AssessmentFact,
+    CaseFacts,
+    ContactFact,
+    ContractFact,
+    EventFact,
+    ReferralFact,
+    WaiverFact,
+)
 from vicman.domain.obligations import EnhancedReason, Obligation
 
 __all__ = [
@@ -18,6 +26,7 @@ __all__ = [
     "CaseFacts",
     "ContactFact",
     "ContactMethod",
+    "ContractFact",
     "CrimeKind",
     "EnhancedReason",
     "EventFact",

@@ -58,6 +58,18 @@ class AssessmentFact:
     reasons: frozenset[str]
 
 
+@dataclass(frozen=True, slots=True)
+class ContractFact:
+    """A contact contract agreed with the victim: from its date on, it sets how often updates fall
+    due (or that the victim wants none). Updates already due keep the period they started with."""
+
+    id: int
+    at: datetime
+    every_days: int | None
+    every_months: int | None
+    updates_opt_out: bool
+
+
 ASSESSED_REASONS = frozenset({"vulnerable", "intimidated", "persistently_targeted"})
 
 
@@ -79,6 +91,12 @@ class CaseFacts:
     referrals: tuple[ReferralFact, ...] = field(default=())
     waivers: tuple[WaiverFact, ...] = field(default=())
     assessments: tuple[AssessmentFact, ...] = field(default=())
+    contracts: tuple[ContractFact, ...] = field(default=())
+
+    def contract_at(self, moment: datetime) -> ContractFact | None:
+        """The newest contract agreed by `moment`, if any."""
+        made = [c for c in self.contracts if c.at <= moment]
+        return max(made, key=lambda c: (c.at, c.id)) if made else None
 
     def explicit_reasons_at(self, moment: datetime) -> frozenset[str]:
         """The recorded reasons in force at `moment`: the newest assessment made by then decides the
@@ -98,4 +116,5 @@ class CaseFacts:
             referrals=tuple(r for r in self.referrals if r.at <= cutoff),
             waivers=tuple(w for w in self.waivers if w.at <= cutoff),
             assessments=tuple(a for a in self.assessments if a.at <= cutoff),
+            contracts=tuple(c for c in self.contracts if c.at <= cutoff),
         )

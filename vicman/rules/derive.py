@@ -88,21 +88,22 @@ class _Deriver:
         start = self.facts.reported_at
         next_contact = 0
         for number in range(1, MAX_UPDATE_CHAIN + 1):
+            key = f"update:{number}"
+            while next_contact < len(self.informed) and self.informed[next_contact].at < start:
+                next_contact += 1
+            start, found = self._restart_for_contracts(key, start, next_contact)
             edition = self._edition_for(start)
             rule = edition.rule("update") if edition else None
             if edition is None or rule is None or not self._eligible(edition, rule):
                 return
-            if any(e.when == "updates_opt_out" for e in rule.exempt) and self.facts.updates_opt_out:
+            contract = self.facts.contract_at(start)
+            opted_out = contract.updates_opt_out if contract else self.facts.updates_opt_out
+            if any(e.when == "updates_opt_out" for e in rule.exempt) and opted_out:
                 return
-            start_date = local_date(start)
-            due = start_date + self._period(edition)
+            due = local_date(start) + self._period(edition, start)
             if stop_at is not None and due > local_date(stop_at):
                 return
-            key = f"update:{number}"
             base = self._base(edition, rule, key, start, due)
-            while next_contact < len(self.informed) and self.informed[next_contact].at < start:
-                next_contact += 1
-            found = next((i for i in range(next_contact, len(self.informed)) if self.informed[i].meets(key)), None)
             contact = self.informed[found] if found is not None else None
             waiver = self.waivers.get(key)
             if contact is not None and (waiver is None or contact.at <= waiver.at):
@@ -115,6 +116,27 @@ class _Deriver:
             else:
                 yield base
                 return
+
+    def _restart_for_contracts(self, key: str, start: datetime, first: int) -> tuple[datetime, int | None]:
+        """A contract agreed while an update is outstanding restarts that update from the contract's
+        date, at the contract's frequency; updates already met keep their dates.
+
+        Returns the (possibly later) start and the index of the contact that meets the update.
+        """
+        while True:
+            found = next(
+                (
+                    i
+                    for i in range(first, len(self.informed))
+                    if self.informed[i].at >= start and self.informed[i].meets(key)
+                ),
+                None,
+            )
+            met_at = self.informed[found].at if found is not None else None
+            agreed = [c.at for c in self.facts.contracts if start < c.at and (met_at is None or c.at <= met_at)]
+            if not agreed:
+                return start, found
+            start = max(agreed)
 
     # --- one duty -------------------------------------------------------------------------
 
@@ -239,15 +261,20 @@ class _Deriver:
             return "explicit"
         return rule.consent
 
-    def _period(self, edition: Edition) -> relativedelta:
-        facts = self.facts
-        if facts.update_every_days:
-            return relativedelta(days=facts.update_every_days)
-        if facts.update_every_months:
-            return relativedelta(months=facts.update_every_months)
-        if edition.update_every_days:
-            return relativedelta(days=edition.update_every_days)
-        return relativedelta(months=edition.update_every_months or 1)
+    def _period(self, edition: Edition, start: datetime) -> relativedelta:
+        """The agreed period in force when this update's period starts: the newest contract by
+        then, else what the case records, else the edition's default."""
+        contract = self.facts.contract_at(start)
+        for days, months in (
+            (contract.every_days, contract.every_months) if contract else (None, None),
+            (self.facts.update_every_days, self.facts.update_every_months),
+            (edition.update_every_days, edition.update_every_months),
+        ):
+            if days:
+                return relativedelta(days=days)
+            if months:
+                return relativedelta(months=months)
+        return relativedelta(months=1)
 
     def _chain_stop(self) -> datetime | None:
         stops = [e.at for e in self.facts.events if e.type in self.code.update_stop_events]

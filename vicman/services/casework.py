@@ -134,7 +134,11 @@ def agree_contract(
     notes: str | None = None,
     at: datetime | None = None,
 ) -> Recorded:
-    """Record the contact contract agreed with the victim; it sets the update period and opt-out."""
+    """Record the contact contract agreed with the victim.
+
+    From the contract's date on it sets how often updates fall due, or that the victim wants none;
+    updates whose period had already started keep it, so saving a contract never re-times the past.
+    """
     if every_days is not None and every_months is not None:
         raise InvalidInput("give the update period in days or in months, not both", field="frequency")
     for value, field, limit in ((every_days, "every_days", 366), (every_months, "every_months", 12)):
@@ -168,11 +172,6 @@ def agree_contract(
             recorded_by=ctx.actor.user,
             retracted=False,
         )
-        link_changes = _apply(
-            link,
-            {"update_every_days": every_days, "update_every_months": every_months, "updates_opt_out": updates_opt_out},
-        )
-        _detail_change(ctx, session, "link", link.id, link_changes, "contact contract")
         person = session.get(PersonRow, link.person_id)
         assert person is not None
         person_values: dict[str, Any] = {"safe_times": safe_times, "may_leave_messages": may_leave_messages}

@@ -11,8 +11,17 @@ from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from vicman.domain.enums import ContactMethod, EventType, Outcome, Role
-from vicman.domain.facts import AssessmentFact, CaseFacts, ContactFact, EventFact, ReferralFact, WaiverFact
+from vicman.domain.facts import (
+    AssessmentFact,
+    CaseFacts,
+    ContactFact,
+    ContractFact,
+    EventFact,
+    ReferralFact,
+    WaiverFact,
+)
 from vicman.store.tables import (
+    ContactContractRow,
     ContactEntryRow,
     CrimePersonRow,
     CrimeRow,
@@ -98,6 +107,11 @@ def _load_chunk(session: Session, link_ids: Sequence[int]) -> list[LinkFacts]:
     assessments: dict[int, list[AssessmentFact]] = defaultdict(list)
     for found in session.scalars(effective(NeedsAssessmentRow).where(NeedsAssessmentRow.link_id.in_(link_ids))):
         assessments[found.link_id].append(AssessmentFact(found.id, found.at, assessed_reasons(found)))
+    contracts: dict[int, list[ContractFact]] = defaultdict(list)
+    for agreed in session.scalars(effective(ContactContractRow).where(ContactContractRow.link_id.in_(link_ids))):
+        contracts[agreed.link_id].append(
+            ContractFact(agreed.id, agreed.at, agreed.every_days, agreed.every_months, agreed.updates_opt_out)
+        )
     waivers: dict[int, list[WaiverFact]] = defaultdict(list)
     for waiver in session.scalars(effective(WaiverRow).where(WaiverRow.link_id.in_(link_ids))):
         waivers[waiver.link_id].append(
@@ -139,6 +153,7 @@ def _load_chunk(session: Session, link_ids: Sequence[int]) -> list[LinkFacts]:
             referrals=tuple(referrals.get(link_id, ())),
             waivers=tuple(waivers.get(link_id, ())),
             assessments=tuple(assessments.get(link_id, ())),
+            contracts=tuple(contracts.get(link_id, ())),
         )
         result.append(LinkFacts(link_id, crime_id, person_id, division, oic_id, facts))
     return result
