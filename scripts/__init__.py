@@ -1,0 +1,1 @@
+"""Developer scripts. A package so that the tests can import `scripts.screenshots`."""
