@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -100,7 +102,7 @@ class _Deriver:
             opted_out = contract.updates_opt_out if contract else self.facts.updates_opt_out
             if any(e.when == "updates_opt_out" for e in rule.exempt) and opted_out:
                 return
-            due = local_date(start) + self._period(edition, start)
+            due = _after(local_date(start), *self._period(edition, start))
             if stop_at is not None and due > local_date(stop_at):
                 return
             base = self._base(edition, rule, key, start, due)
@@ -114,7 +116,7 @@ class _Deriver:
                 yield self._waived(base, waiver)
                 start = waiver.at
             else:
-                yield base
+                yield Obligation(**base, state=ObligationState.PENDING)
                 return
 
     def _restart_for_contracts(self, key: str, start: datetime, first: int) -> tuple[datetime, int | None]:
@@ -155,13 +157,13 @@ class _Deriver:
         due = self.calendar.add_working_days(local_date(trigger_at), rule.days(bool(reasons)))
         base = self._base(edition, rule, key, trigger_at, due, reasons)
         if exemption_reason is not None:
-            return _replace(base, state=ObligationState.WAIVED, waiver_reason=exemption_reason, waived_by="victim")
+            return Obligation(**base, state=ObligationState.WAIVED, waiver_reason=exemption_reason, waived_by="victim")
         meeting = self._meeting_entry(rule, key, trigger_at)
         waiver = self.waivers.get(key)
         if meeting is not None and (waiver is None or meeting[1] <= waiver.at):
             kind, at, entry_id = meeting
-            return _replace(
-                base,
+            return Obligation(
+                **base,
                 state=ObligationState.MET,
                 met_at=at,
                 met_by_kind=kind,
@@ -170,7 +172,7 @@ class _Deriver:
             )
         if waiver is not None:
             return self._waived(base, waiver)
-        return base
+        return Obligation(**base, state=ObligationState.PENDING)
 
     def _base(
         self,
@@ -180,24 +182,23 @@ class _Deriver:
         trigger_at: datetime,
         due: date,
         reasons: tuple[EnhancedReason, ...] | None = None,
-    ) -> Obligation:
-        trigger_date = local_date(trigger_at)
+    ) -> dict[str, Any]:
+        """What a duty is, whatever its state: the fields every Obligation of it shares."""
         if reasons is None:
             reasons = self._reasons(edition, trigger_at)
-        return Obligation(
-            crime_ref=self.facts.crime_ref,
-            person_ref=self.facts.person_ref,
-            rule=rule.id,
-            key=key,
-            edition=edition.id,
-            enhanced=bool(reasons),
-            enhanced_reasons=reasons,
-            trigger_at=trigger_at,
-            trigger_date=trigger_date,
-            due=due,
-            consent=self._consent(rule),
-            state=ObligationState.PENDING,
-        )
+        return {
+            "crime_ref": self.facts.crime_ref,
+            "person_ref": self.facts.person_ref,
+            "rule": rule.id,
+            "key": key,
+            "edition": edition.id,
+            "enhanced": bool(reasons),
+            "enhanced_reasons": reasons,
+            "trigger_at": trigger_at,
+            "trigger_date": local_date(trigger_at),
+            "due": due,
+            "consent": self._consent(rule),
+        }
 
     def _reasons(self, edition: Edition, trigger_at: datetime) -> tuple[EnhancedReason, ...]:
         explicit = self.facts.explicit_reasons_at(trigger_at)
@@ -212,20 +213,20 @@ class _Deriver:
                 return ("contact", contact.at, contact.id)
         return None
 
-    def _met_by_contact(self, base: Obligation, contact: ContactFact) -> Obligation:
-        return _replace(
-            base,
+    def _met_by_contact(self, base: dict[str, Any], contact: ContactFact) -> Obligation:
+        return Obligation(
+            **base,
             state=ObligationState.MET,
             met_at=contact.at,
             met_by_kind="contact",
             met_by_id=contact.id,
-            late=local_date(contact.at) > base.due,
+            late=local_date(contact.at) > base["due"],
         )
 
     @staticmethod
-    def _waived(base: Obligation, waiver: WaiverFact) -> Obligation:
-        return _replace(
-            base,
+    def _waived(base: dict[str, Any], waiver: WaiverFact) -> Obligation:
+        return Obligation(
+            **base,
             state=ObligationState.WAIVED,
             waiver_reason=waiver.reason,
             waived_by=waiver.by,
@@ -261,9 +262,9 @@ class _Deriver:
             return "explicit"
         return rule.consent
 
-    def _period(self, edition: Edition, start: datetime) -> relativedelta:
-        """The agreed period in force when this update's period starts: the newest contract by
-        then, else what the case records, else the edition's default."""
+    def _period(self, edition: Edition, start: datetime) -> tuple[int, int]:
+        """The agreed period (days, months) in force when this update's period starts: the newest
+        contract by then, else what the case records, else the edition's default."""
         contract = self.facts.contract_at(start)
         for days, months in (
             (contract.every_days, contract.every_months) if contract else (None, None),
@@ -271,17 +272,17 @@ class _Deriver:
             (edition.update_every_days, edition.update_every_months),
         ):
             if days:
-                return relativedelta(days=days)
+                return days, 0
             if months:
-                return relativedelta(months=months)
-        return relativedelta(months=1)
+                return 0, months
+        return 0, 1
 
     def _chain_stop(self) -> datetime | None:
         stops = [e.at for e in self.facts.events if e.type in self.code.update_stop_events]
         return min(stops) if stops else None
 
 
-def _replace(base: Obligation, **changes: object) -> Obligation:
-    from dataclasses import replace
-
-    return replace(base, **changes)  # type: ignore[arg-type]
+@lru_cache(maxsize=65536)
+def _after(day: date, days: int, months: int) -> date:
+    """A period later, in calendar months (31 January + 1 month = 28/29 February) or days."""
+    return day + relativedelta(days=days, months=months)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -15,6 +16,7 @@ def to_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+@lru_cache(maxsize=131072)
 def local_date(moment: datetime) -> date:
     """The Europe/London calendar date of an instant (naive values are taken as UTC)."""
     if moment.tzinfo is None:
