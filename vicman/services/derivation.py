@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,8 +14,11 @@ from vicman.store.obligations import replace_obligations
 from vicman.store.tables import CrimePersonRow
 
 
-def rederive_links(ctx: ServiceContext, session: Session, link_ids: Iterable[int]) -> int:
-    links = load_link_facts(session, link_ids)
+def rederive_links(
+    ctx: ServiceContext, session: Session, link_ids: Iterable[int], without_entries: Collection[int] = frozenset()
+) -> int:
+    """Re-derive and store the duties of these links. See `load_link_facts` for `without_entries`."""
+    links = load_link_facts(session, link_ids, without_entries)
     return replace_obligations(
         session, ((link, derive_obligations(link.facts, ctx.code, ctx.calendar)) for link in links)
     )

@@ -454,7 +454,8 @@ def _merge_chunk(
         )
     writer.flush()
     if touched_links:
-        counts.add("obligations", rederive_links(ctx, session, touched_links))
+        fresh = writer.fresh_links()
+        counts.add("obligations", rederive_links(ctx, session, touched_links, without_entries=fresh))
 
 
 class _ChunkWriter:
@@ -465,6 +466,8 @@ class _ChunkWriter:
     ) -> None:
         self.ctx = ctx
         self.present = present
+        self.new_crime_ids: set[int] = set()
+        self.new_links: list[tuple[int, int, int]] = []
         self.session = session
         self.counts = counts
         self.now = ctx.now()
@@ -494,6 +497,10 @@ class _ChunkWriter:
             bulk_insert(self.session, core_table(DetailChangeRow), self.detail_rows)
         audit.record_many(self.ctx, self.session, audit.COLLECT, "record", self.collected)
         audit.record_many(self.ctx, self.session, audit.ALTER, "record", self.altered)
+
+    def fresh_links(self) -> set[int]:
+        """Links created in this chunk with a crime also created in it: nothing is recorded on them yet."""
+        return {link_id for link_id, crime_id, _ in self.new_links if crime_id in self.new_crime_ids}
 
     def officers(self, chunk: list[dict[str, Any]]) -> dict[str, int]:
         session = self.session
@@ -575,7 +582,9 @@ class _ChunkWriter:
         self.counts.add("crimes_created", len(new_rows))
         self.counts.add("crimes_updated", len(changed))
         query = select(CrimeRow.ref, CrimeRow.id).where(CrimeRow.ref.in_(wanted_by_ref))
-        return dict(session.execute(query).all()), changed
+        ids: dict[str, int] = dict(session.execute(query).all())
+        self.new_crime_ids = {ids[row["ref"]] for row in new_rows}
+        return ids, changed
 
     def people(self, chunk: list[dict[str, Any]]) -> tuple[dict[str, int], list[int]]:
         session = self.session
@@ -664,7 +673,8 @@ class _ChunkWriter:
                 )
             ).all()
             new_pairs = {(n["crime_id"], n["person_id"]) for n in new_rows}
-            touched.extend(link_id for link_id, crime_id, person_id in created if (crime_id, person_id) in new_pairs)
+            self.new_links = [(link_id, c, p) for link_id, c, p in created if (c, p) in new_pairs]
+            touched.extend(link_id for link_id, _, _ in self.new_links)
         self.counts.add("links_created", len(new_rows))
         self.counts.add("links_updated", len(touched) - len(new_rows))
         return touched

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,15 +65,20 @@ def effective_rows(table: Any) -> Select[Any]:
     return select(*table.__table__.c).where(table.retracted.is_(False), ~exists().where(newer.corrects_id == table.id))
 
 
-def load_link_facts(session: Session, link_ids: Iterable[int]) -> list[LinkFacts]:
+def load_link_facts(
+    session: Session, link_ids: Iterable[int], without_entries: Collection[int] = frozenset()
+) -> list[LinkFacts]:
+    """The facts of each link. `without_entries` names links known to have no events, contacts or
+    other entries yet (just created with a new crime, during an import): they are not looked up."""
     ids = sorted(set(link_ids))
     result: list[LinkFacts] = []
     for chunk in chunks(ids):
-        result.extend(_load_chunk(session, chunk))
+        result.extend(_load_chunk(session, chunk, without_entries))
     return result
 
 
-def _load_chunk(session: Session, link_ids: Sequence[int]) -> list[LinkFacts]:
+def _load_chunk(session: Session, chunk: Sequence[int], without_entries: Collection[int]) -> list[LinkFacts]:
+    link_ids = [i for i in chunk if i not in without_entries]
     rows = session.execute(
         select(
             CrimePersonRow.id,
@@ -95,9 +100,10 @@ def _load_chunk(session: Session, link_ids: Sequence[int]) -> list[LinkFacts]:
         )
         .join(CrimeRow, CrimeRow.id == CrimePersonRow.crime_id)
         .join(PersonRow, PersonRow.id == CrimePersonRow.person_id)
-        .where(CrimePersonRow.id.in_(link_ids))
+        .where(CrimePersonRow.id.in_(chunk))
     ).all()
-    crime_ids = sorted({row[1] for row in rows})
+    wanted = set(link_ids)
+    crime_ids = sorted({row[1] for row in rows if row[0] in wanted})
     events: dict[int, list[EventFact]] = defaultdict(list)
     for chunk in chunks(crime_ids):
         for event in session.execute(effective_rows(EventRow).where(EventRow.crime_id.in_(chunk))):
