@@ -200,3 +200,15 @@ def test_counts_cover_every_duty_when_there_are_more_than_the_list_shows(qtbot, 
     # A quarter were reported on 26/10 (update due today), a quarter on 27/10 (due the next working day).
     assert pending["due_today"] == 1 + 130 and due_soon == 1 + 130
     assert view.footer.text().startswith("The 500 due soonest are listed")
+
+
+def test_f8_jumps_to_the_next_overdue_duty_and_wraps_round(qtbot, window) -> None:
+    view = window.my_work
+    window.tabs.setCurrentIndex(2)  # from another tab it goes to My work
+    qtbot.keyClick(window, Qt.Key.Key_F8)
+    assert window.tabs.currentWidget() is view
+    assert [d.key for d in view.selected_duties()] == ["report"] and view.selected_duties()[0].crime_ref == "CR/1001/26"
+    qtbot.keyClick(view.table, Qt.Key.Key_F8)
+    assert view.selected_duties()[0].crime_ref == "CR/1002/26"
+    qtbot.keyClick(view.table, Qt.Key.Key_F8)  # only two are overdue: back to the first
+    assert view.selected_duties()[0].crime_ref == "CR/1001/26"

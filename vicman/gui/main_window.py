@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
         self.log_action = self._action("&Log contact…", "Ctrl+L", self.log_contact, "logContact")
         self.find_action = self._action("&Find a victim…", "Ctrl+F", self.show_search, "find")
         self.open_action = self._action("&Open record", "Ctrl+O", self.open_selected_record, "openRecord")
+        self.next_overdue_action = self._action("&Next overdue duty", "F8", self.next_overdue, "nextOverdue")
         self.close_record_action = self._action("Clo&se record", "Ctrl+W", self.close_current_record, "closeRecord")
         self.about_action = self._action("&About vicman", None, self.show_about, "about")
         self.record_actions: dict[str, QAction] = {"logContact": self.log_action}
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
         work_menu.addAction(self.log_action)
         work_menu.addAction(self.find_action)
         work_menu.addAction(self.open_action)
+        work_menu.addAction(self.next_overdue_action)
         work_menu.addAction(self.refresh_action)
         record_menu = self.menuBar().addMenu("&Record")
         record_menu.setObjectName("recordMenu")
@@ -371,6 +373,15 @@ class MainWindow(QMainWindow):
     def current_duty_list(self) -> DutyListView | None:
         widget = self.tabs.currentWidget()
         return widget if isinstance(widget, DutyListView) else None
+
+    def next_overdue(self) -> None:
+        """Select the next overdue duty in My work or the Bureau queue (from My work elsewhere)."""
+        view = self.current_duty_list()
+        if view is None:
+            self.tabs.setCurrentWidget(self.my_work)
+            view = self.my_work
+        if not view.select_next_overdue():
+            self.statusBar().showMessage("Nothing overdue in this list.", 6000)
 
     def log_contact(self) -> None:
         record = self.current_record()

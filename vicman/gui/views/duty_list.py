@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vicman.domain.enums import Status
 from vicman.gui.dialogs.log_contact import ContactTarget, LogContactDialog
 from vicman.gui.errors import describe_error
 from vicman.gui.formatting import plural
@@ -252,6 +253,23 @@ class DutyListView(QWidget):
         self.log_button.setEnabled(selected > 0 or shown == 1)
 
     # --- logging contacts ---------------------------------------------------------------------
+
+    def select_next_overdue(self) -> bool:
+        """Move the selection to the next overdue row after the current one, wrapping round."""
+        rows = self.proxy.rowCount()
+        selected = self.table.selectionModel().selectedRows()
+        current = self.table.currentIndex().row() if selected else -1
+        for step in range(1, rows + 1):
+            row = (current + step) % rows
+            if self.proxy.duty_at(row).status is Status.OVERDUE:
+                index = self.proxy.index(row, 0)
+                self.table.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+                )
+                self.table.scrollTo(index)
+                self.table.setFocus()
+                return True
+        return False
 
     def targets_for_selection(self) -> list[ContactTarget]:
         duties = self.selected_duties()
