@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -270,6 +271,15 @@ def _stage_rows(
     return count, problems, frozenset(index)
 
 
+_WHITESPACE = re.compile(r"\s")
+_EXPLICIT_REASONS = frozenset(ExplicitReason)
+_CHOICES = (
+    ("kind", frozenset(CrimeKind), CrimeKind.CRIME.value),
+    ("victim_role", frozenset(Role), Role.VICTIM.value),
+    ("victim_preferred_contact", frozenset(ContactMethod), None),
+)
+
+
 def _check_row(raw: dict[str, str], name: str, row: int, latest: datetime) -> tuple[dict[str, Any], list[InvalidInput]]:
     problems: list[InvalidInput] = []
 
@@ -288,7 +298,7 @@ def _check_row(raw: dict[str, str], name: str, row: int, latest: datetime) -> tu
             problem(field, f"is longer than {limit} characters")
     for field in ("crime_ref", "victim_ref", "oic_id"):
         value = raw.get(field, "")
-        if value and any(ch.isspace() or not ch.isprintable() for ch in value):
+        if value and (not value.isprintable() or _WHITESPACE.search(value)):
             problem(field, f"must not contain spaces or control characters: {value!r}")
     values: dict[str, Any] = {field: raw.get(field) or None for field in (*REQUIRED, *OPTIONAL)}
     if raw.get("reported_at"):
@@ -316,7 +326,7 @@ def _check_row(raw: dict[str, str], name: str, row: int, latest: datetime) -> tu
             except ParseError as exc:
                 problem(field, str(exc))
     reasons = [r.strip().lower() for r in raw.get("enhanced_reasons", "").split(";") if r.strip()]
-    unknown = [r for r in reasons if r not in set(ExplicitReason)]
+    unknown = [r for r in reasons if r not in _EXPLICIT_REASONS]
     if unknown:
         problem(
             "enhanced_reasons", f"unknown reason(s) {', '.join(unknown)}; expected any of " + ", ".join(ExplicitReason)
@@ -327,14 +337,10 @@ def _check_row(raw: dict[str, str], name: str, row: int, latest: datetime) -> tu
             values[field] = parse_bool(raw.get(field, ""))
         except ParseError as exc:
             problem(field, str(exc))
-    for field, allowed, default in (
-        ("kind", CrimeKind, CrimeKind.CRIME.value),
-        ("victim_role", Role, Role.VICTIM.value),
-        ("victim_preferred_contact", ContactMethod, None),
-    ):
+    for field, allowed, default in _CHOICES:
         value = raw.get(field, "").lower()
-        if value and value not in set(allowed):
-            problem(field, f"must be one of {', '.join(allowed)}, not {raw[field]!r}")
+        if value and value not in allowed:
+            problem(field, f"must be one of {', '.join(sorted(allowed))}, not {raw[field]!r}")
         values[field] = value or default
     return values, problems
 

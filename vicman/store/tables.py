@@ -191,8 +191,9 @@ class ObligationRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     link_id: Mapped[int] = mapped_column(ForeignKey("crime_person.id"))
-    crime_id: Mapped[int] = mapped_column(ForeignKey("crime.id"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    # No indexes of their own: duties are found by division, officer or link, and only join out.
+    crime_id: Mapped[int] = mapped_column(ForeignKey("crime.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     rule: Mapped[str] = mapped_column(String(48))
     key: Mapped[str] = mapped_column(String(40))
     edition: Mapped[str] = mapped_column(String(8))
