@@ -16,6 +16,7 @@ from vicman import __version__
 from vicman.gui import ui_state
 from vicman.gui.dialogs.sign_in import SignInDialog
 from vicman.gui.errors import describe_error
+from vicman.gui.onboarding import Onboarding
 from vicman.gui.overdue_watch import OverdueWatch, notice_text
 from vicman.gui.views.bureau_queue import BureauQueueView
 from vicman.gui.views.duty_list import DutyListView
@@ -49,6 +50,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.ctx = ctx
         self.runner = runner
+        self._loaded_message = ""
         self.settings = settings
         self.db_location = db_location
         self.officer: OfficerView | None = None
@@ -116,6 +118,11 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         self.switch_action = self._action("S&witch officer…", "Ctrl+Shift+O", self.ask_who_you_are, "switchOfficer")
+        self.onboarding = Onboarding(self.ctx, self.runner, self)
+        self.onboarding.data_loaded.connect(self._on_data_loaded)
+        self.import_action = self._action(
+            "&Import crime-system extract…", "Ctrl+I", lambda _=False: self.onboarding.import_extract(), "importExtract"
+        )
         self.refresh_action = self._action("&Refresh", "F5", self.refresh, "refresh")
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close, "quit")
         self.log_action = self._action("&Log contact…", "Ctrl+L", self.log_contact, "logContact")
@@ -139,6 +146,7 @@ class MainWindow(QMainWindow):
 
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.switch_action)
+        file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         work_menu = self.menuBar().addMenu("&Work")
@@ -172,6 +180,9 @@ class MainWindow(QMainWindow):
     def _on_people_loaded(self, result: tuple[list[OfficerView], list[str]]) -> None:
         self.officers, self.divisions = result
         self.statusBar().clearMessage()
+        if self._loaded_message:
+            self.statusBar().showMessage(self._loaded_message, 15000)
+            self._loaded_message = ""
         self.bureau.set_officers(self.officers)
         remembered = ui_state.read(self.settings, ui_state.BUREAU_DIVISION)
         self.bureau.set_divisions(self.divisions, remembered if remembered in self.divisions else None)
@@ -179,8 +190,16 @@ class MainWindow(QMainWindow):
         if not self.officers:
             self.signed_in_label.setText("Not signed in (no officers in this database yet)")
             self.my_work.refresh()
+            self.onboarding.offer_first_run()
             return
-        self.ask_who_you_are()
+        if self.officer is None:
+            self.ask_who_you_are()
+
+    def _on_data_loaded(self, text: str) -> None:
+        """An import or demo data arrived: read the officers again and refresh what shows duties."""
+        self._loaded_message = text
+        self.start()
+        self.refresh()
 
     def _on_people_failed(self, exc: BaseException) -> None:
         self.statusBar().clearMessage()
