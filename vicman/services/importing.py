@@ -504,6 +504,22 @@ class _ChunkWriter:
         audit.record_many(self.ctx, self.session, audit.COLLECT, "record", self.collected)
         audit.record_many(self.ctx, self.session, audit.ALTER, "record", self.altered)
 
+    def _update_if_changed(
+        self, table: Any, object_type: str, found: Any, ref: str, wanted: dict[str, Any], derived: tuple[str, ...] = ()
+    ) -> bool:
+        """Update a crime or person whose supplied fields differ, bumping its version and noting each
+        change; `derived` fields (search keys) follow the others and are not changes of their own."""
+        changes = {
+            k: v for k, v in _changes({k: getattr(found, k) for k in wanted}, wanted).items() if k not in derived
+        }
+        if not changes:
+            return False
+        self.session.execute(
+            update(table).where(table.id == found.id).values(**wanted, updated_at=self.now, version=found.version + 1)
+        )
+        self.note_changes(object_type, found.id, ref, changes)
+        return True
+
     def fresh_links(self) -> set[int]:
         """Links created in this chunk with a crime also created in it: nothing is recorded on them yet."""
         return {link_id for link_id, crime_id, _ in self.new_links if crime_id in self.new_crime_ids}
@@ -574,14 +590,7 @@ class _ChunkWriter:
                 )
                 self.collected.append((f"crime:{ref}", {"source": self.source}))
                 continue
-            changes = _changes({k: getattr(found, k) for k in wanted}, wanted)
-            if changes:
-                session.execute(
-                    update(CrimeRow)
-                    .where(CrimeRow.id == found.id)
-                    .values(**wanted, updated_at=self.now, version=found.version + 1)
-                )
-                self.note_changes("crime", found.id, ref, changes)
+            if self._update_if_changed(CrimeRow, "crime", found, ref, wanted):
                 changed.append(found.id)
         if new_rows:
             bulk_insert(session, core_table(CrimeRow), new_rows)
@@ -614,17 +623,7 @@ class _ChunkWriter:
                 )
                 self.collected.append((f"person:{ref}", {"source": self.source}))
                 continue
-            changes = _changes({k: getattr(found, k) for k in wanted}, wanted)
-            changes.pop("surname_key", None)
-            changes.pop("phone_key", None)
-            changes.pop("name_key", None)
-            if changes:
-                session.execute(
-                    update(PersonRow)
-                    .where(PersonRow.id == found.id)
-                    .values(**wanted, updated_at=self.now, version=found.version + 1)
-                )
-                self.note_changes("person", found.id, ref, changes)
+            if self._update_if_changed(PersonRow, "person", found, ref, wanted, derived=SEARCH_KEYS):
                 changed.append(found.id)
         if new_rows:
             bulk_insert(session, core_table(PersonRow), new_rows)
@@ -686,6 +685,7 @@ class _ChunkWriter:
         return touched
 
 
+SEARCH_KEYS = ("surname_key", "name_key", "phone_key")
 PERSON_COLUMNS = {
     "dob": "victim_dob",
     "phone": "victim_phone",
