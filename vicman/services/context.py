@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from vicman.rules import CodeBook, WorkingCalendar, load_codebook, local_date
-from vicman.store import Database, migrate, resolve_url
+from vicman.store import Database, StoreUnavailable, migrate, resolve_url
+from vicman.store.engine import explain_operational_error
 from vicman.store.tables import ClosureDayRow
 
 
@@ -70,6 +72,9 @@ def open_context(
         migrate(database.engine)
         with database.read() as session:
             closures = list(session.scalars(select(ClosureDayRow.day)))
+    except OperationalError as exc:
+        database.dispose()
+        raise StoreUnavailable(explain_operational_error(exc)) from exc
     except Exception:
         database.dispose()
         raise

@@ -46,6 +46,8 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    # 64 MB of page cache (the default is 2 MB): worklists and imports touch wide index ranges.
+    cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
 
 
@@ -117,7 +119,7 @@ class Database:
             with self.sessions.begin() as session:
                 yield session
         except OperationalError as exc:
-            raise StoreUnavailable(_explain(exc)) from exc
+            raise StoreUnavailable(explain_operational_error(exc)) from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -126,13 +128,14 @@ class Database:
             with self.read_sessions() as session:
                 yield session
         except OperationalError as exc:
-            raise StoreUnavailable(_explain(exc)) from exc
+            raise StoreUnavailable(explain_operational_error(exc)) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def _explain(exc: OperationalError) -> str:
+def explain_operational_error(exc: OperationalError) -> str:
+    """What a database error means for the user, in plain words."""
     text = str(exc.orig) if exc.orig else str(exc)
     if "locked" in text or "busy" in text:
         return "The database is busy (another program is writing to it). Try again in a moment."

@@ -35,7 +35,8 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
+    # A read: it must not queue behind another desktop's long write (an import) for the write lock.
+    with engine.execution_options(vicman_read=True).connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
