@@ -479,14 +479,17 @@ class ForceGenerator:
             r = rng.random()
             victims = 1 if r < 0.8 else 2 if r < 0.96 else 3 if r < 0.99 else 4
             explicit_consent = any(word in offence for word in EXPLICIT_CONSENT)
+            in_this_crime: set[int] = set()
             for _v in range(victims):
-                if people and rng.random() < 0.04:
-                    person_id = rng.randrange(len(people)) + 1  # a repeat victim
+                repeat = rng.randrange(len(people)) + 1 if people and rng.random() < 0.04 else None
+                if repeat is not None and repeat not in in_this_crime:
+                    person_id = repeat  # a repeat victim (never twice in one crime)
                     adult = True
                 else:
                     person_id, adult = self._person(writer, ids, people, reported, imported, ethnicity_cum)
                     audit(imported, "import", "collect", "record", f"person:{people[person_id - 1]}",
                           f'{{"source": "{source}"}}')
+                in_this_crime.add(person_id)
                 ids["link"] += 1
                 link_id = ids["link"]
                 if business:

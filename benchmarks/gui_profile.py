@@ -64,12 +64,10 @@ def sql_of(statement, engine) -> str:  # type: ignore[no-untyped-def]
 def explain(engine, sql: str) -> None:  # type: ignore[no-untyped-def]
     with engine.connect() as conn:
         for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"):
-            log(f"    {'  ' * 0}{row[0]:>3} {row[1]:>3}  {row[3]}")
+            log(f"    {row[0]:>3} {row[1]:>3}  {row[3]}")
 
 
 def services(copy: Path, inputs: bench_gui.Inputs, victims: int) -> None:
-    from datetime import date, timedelta
-
     from sqlalchemy import case, func
 
     from vicman.gui.views.my_work import WORKLIST_LIMIT, _load_my_work
@@ -136,7 +134,6 @@ def services(copy: Path, inputs: bench_gui.Inputs, victims: int) -> None:
         )
         log(f"  profile of opening {worst[1]}:")
         profile(records.open_victim_record, ctx, worst[1], top=16)
-        _ = date, timedelta
     finally:
         ctx.close()
 
