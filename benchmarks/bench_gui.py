@@ -137,6 +137,10 @@ def choose_inputs(copy: Path, victims: int, seed: int, clock: str) -> Inputs:
     as_of = ctx.today()
     soon_until = ctx.calendar.next_working_day(as_of)
     ctx.close()
+    # Migrating an older file makes a full backup of it beside the copy first: not wanted here.
+    for backup in copy.parent.glob(f"{copy.name}.before-*.bak"):
+        log(f"  (the copy was at an older schema and has been migrated; removing the app's backup {backup.name})")
+        backup.unlink()
     conn = sqlite3.connect(copy)
     try:
         rows = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in MAIN_TABLES}
