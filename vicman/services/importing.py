@@ -395,8 +395,11 @@ def _cross_row_problems(session: Session, stage: Table, name: str) -> list[Inval
 
 
 class _Counts:
+    """What an import did, and what it has settled so far (officers already matched)."""
+
     def __init__(self) -> None:
         self.values: dict[str, int] = {}
+        self.officer_ids: dict[str, int] = {}
 
     def add(self, key: str, amount: int = 1) -> None:
         self.values[key] = self.values.get(key, 0) + amount
@@ -526,7 +529,12 @@ class _ChunkWriter:
 
     def officers(self, chunk: list[dict[str, Any]]) -> dict[str, int]:
         session = self.session
-        wanted_by_no = {r["oic_id"]: r for r in chunk}
+        settled = self.counts.officer_ids
+        # An officer's details are the same on every row of a file (checked across rows), so each
+        # is matched once per import, not once per chunk.
+        wanted_by_no = {r["oic_id"]: r for r in chunk if r["oic_id"] not in settled}
+        if not wanted_by_no:
+            return settled
         existing = {
             o.staff_no: o for o in session.scalars(select(OfficerRow).where(OfficerRow.staff_no.in_(wanted_by_no)))
         }
@@ -559,7 +567,8 @@ class _ChunkWriter:
             bulk_insert(session, core_table(OfficerRow), new_rows)
             self.counts.add("officers_created", len(new_rows))
         query = select(OfficerRow.staff_no, OfficerRow.id).where(OfficerRow.staff_no.in_(wanted_by_no))
-        return dict(session.execute(query).all())
+        settled.update(dict(session.execute(query).all()))
+        return settled
 
     def crimes(self, chunk: list[dict[str, Any]], officer_ids: dict[str, int]) -> tuple[dict[str, int], list[int]]:
         session = self.session
