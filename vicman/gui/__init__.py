@@ -5,6 +5,11 @@
 
 from __future__ import annotations
 
+from vicman.gui.pyside_workaround import keep_singletons_alive
+
+# Before any Qt call: see the module's docstring.
+keep_singletons_alive()
+
 
 def run(db_url: str, argv: list[str] | None = None) -> int:
     """Start the desktop app on ``db_url``; returns the Qt event loop's exit code."""

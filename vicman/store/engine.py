@@ -46,8 +46,6 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    # 64 MB of page cache (the default is 2 MB): worklists and imports touch wide index ranges.
-    cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
 
 
