@@ -13,3 +13,12 @@ import vicman.gui  # noqa: F401  (the import applies the workaround)
 def test_singletons_cannot_be_freed_by_the_leak() -> None:
     for singleton in (None, True, False):
         assert sys.getrefcount(singleton) > 2**39
+
+
+def test_garbage_is_collected_on_the_gui_thread_while_a_window_is_open(qtbot, window) -> None:
+    import gc
+
+    assert not gc.isenabled()
+    window.garbage_collector.collect()  # runs on this (the GUI) thread without error
+    window.close()
+    assert gc.isenabled()

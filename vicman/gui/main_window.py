@@ -18,6 +18,7 @@ from vicman.gui.dialogs.sign_in import SignInDialog
 from vicman.gui.errors import describe_error
 from vicman.gui.onboarding import Onboarding
 from vicman.gui.overdue_watch import OverdueWatch, notice_text
+from vicman.gui.pyside_workaround import MainThreadGarbageCollector
 from vicman.gui.views.bureau_queue import BureauQueueView
 from vicman.gui.views.duty_list import DutyListView
 from vicman.gui.views.minimum_standards import MinimumStandardsView
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.runner = runner
         self._loaded_message = ""
+        self.garbage_collector = MainThreadGarbageCollector(self)
         self.settings = settings
         self.db_location = db_location
         self.officer: OfficerView | None = None
@@ -465,4 +467,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        self.garbage_collector.stop()
         super().closeEvent(event)
