@@ -21,3 +21,9 @@ def test_migrated_schema_equals_the_mappings(tmp_path: Path) -> None:
     assert {f"{t}_no_{verb}" for t in APPEND_ONLY_TABLES for verb in ("update", "delete")} <= triggers
     engine.dispose()
     assert head_revision() == "0004"
+
+
+def test_the_quick_head_check_agrees_with_alembic() -> None:
+    from vicman.store.migrate import _head_from_files
+
+    assert _head_from_files() == head_revision()
