@@ -42,6 +42,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from machine_info import cpu_and_ram
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
@@ -338,17 +340,7 @@ def print_table(rows: list[Row]) -> None:
 def machine() -> dict[str, Any]:
     import platform
 
-    cpu, ram = "unknown", None
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                ram = round(int(line.split()[1]) / 1024 / 1024, 1)
-    except OSError:
-        pass
+    cpu, ram = cpu_and_ram()
     try:
         from PySide6 import __version__ as pyside
         from PySide6.QtCore import qVersion
