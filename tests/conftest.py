@@ -53,7 +53,7 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from vicman.services.context import Actor, open_context
 
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    ctx = open_context(str(path), actor=Actor(TEST_USER, TEST_WORKSTATION), clock=_fixed_clock)
+    ctx = open_context(str(path), actor=Actor(TEST_USER, TEST_WORKSTATION, unrestricted=True), clock=_fixed_clock)
     ctx.close()
     return path
 
@@ -74,7 +74,7 @@ def db_path(template_db: Path, tmp_path: Path) -> Path:
 def open_test_context(path: Path | str, clock: Callable[[], datetime] = _fixed_clock) -> Any:
     from vicman.services.context import Actor, open_context
 
-    return open_context(str(path), actor=Actor(TEST_USER, TEST_WORKSTATION), clock=clock)
+    return open_context(str(path), actor=Actor(TEST_USER, TEST_WORKSTATION, unrestricted=True), clock=clock)
 
 
 @pytest.fixture
@@ -218,7 +218,7 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
     from vicman.services.context import Actor, open_context
 
     def fixed_open_context(db: str | None = None, **kwargs: Any) -> Any:
-        kwargs.setdefault("actor", Actor(TEST_USER, TEST_WORKSTATION))
+        kwargs.setdefault("actor", Actor(TEST_USER, TEST_WORKSTATION, unrestricted=True))
         kwargs.setdefault("clock", _fixed_clock)
         return open_context(db, **kwargs)
 

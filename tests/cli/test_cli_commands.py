@@ -423,4 +423,4 @@ def test_end_to_end_import_record_and_report(vicman_subprocess, db_path, make_cs
     assert item(items, "V-1", "inform_arrest")["status"] == "met"
     assert (item(items, "V-2", "inform_arrest")["status"], item(items, "V-2", "inform_arrest")["due"]) == (
         "overdue", "2026-11-19")
-    assert ("pc-subprocess", "event") in db_query("SELECT actor, object_type FROM audit")
+    assert ("local-admin", "event") in db_query("SELECT actor, object_type FROM audit")

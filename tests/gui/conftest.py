@@ -21,7 +21,7 @@ def template_db(tmp_path_factory) -> Path:
     """The extract imported once; each test works on its own copy of the file."""
     folder = tmp_path_factory.mktemp("template")
     path = folder / "gui.sqlite3"
-    context = open_context(str(path), actor=Actor("pc-gui", "test-host"), clock=lambda: NOW)
+    context = open_context(str(path), actor=Actor("pc-gui", "test-host", unrestricted=True), clock=lambda: NOW)
     importing.import_crimes(context, write_extract(folder / "extract.csv"))
     context.close()
     return path
@@ -33,14 +33,14 @@ def ctx(tmp_path: Path, template_db: Path) -> Iterator[ServiceContext]:
         source = template_db.with_name(template_db.name + suffix)
         if source.exists():
             shutil.copyfile(source, tmp_path / ("gui.sqlite3" + suffix))
-    context = open_context(str(tmp_path / "gui.sqlite3"), actor=Actor("pc-gui", "test-host"), clock=lambda: NOW)
+    context = open_context(str(tmp_path / "gui.sqlite3"), actor=Actor("pc-gui", "test-host", unrestricted=True), clock=lambda: NOW)
     yield context
     context.close()
 
 
 @pytest.fixture
 def empty_ctx(tmp_path: Path) -> Iterator[ServiceContext]:
-    context = open_context(str(tmp_path / "empty.sqlite3"), actor=Actor("pc-gui", "test-host"), clock=lambda: NOW)
+    context = open_context(str(tmp_path / "empty.sqlite3"), actor=Actor("pc-gui", "test-host", unrestricted=True), clock=lambda: NOW)
     yield context
     context.close()
 

@@ -204,7 +204,9 @@ def certify(ctx: ServiceContext, crime_ref: str, person_ref: str, note: str | No
         row = CertificationRow(link_id=link.id, at=ctx.now(), by=ctx.actor.user, duties=len(duties), note=note)
         session.add(row)
         session.flush()
-        audit.record(ctx, session, audit.COLLECT, "certification", row.id, {"crime": crime_ref, "person": person_ref})
+        audit.record(
+            ctx, session, audit.COLLECT, "certification", row.id, {"crime": crime_ref, "person": person_ref}, entry=row
+        )
         return Recorded("certification", row.id, crime_ref, person_ref, 0)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,25 +15,56 @@ from vicman.store import Database, StoreUnavailable, migrate, resolve_url
 from vicman.store.engine import explain_operational_error
 from vicman.store.tables import ClosureDayRow
 
+ROLES = ("officer", "bureau", "supervisor", "administrator")
+LOCAL_ADMINISTRATOR = "local-admin"
+"""The built-in identity of a database that has no users yet (scripts on a fresh database)."""
+
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting and from where: stamped on every entry and audit record."""
+    """Who is acting and from where: stamped on every entry and audit record, checked by every service.
+
+    `unrestricted` is the built-in local administrator of a database with no users (and of tests and
+    tools that act on a database directly); everyone else is held to the role table in
+    `vicman.services.permissions`.
+    """
 
     user: str
     workstation: str
+    roles: frozenset[str] = frozenset()
+    unrestricted: bool = False
+    user_id: int | None = None
+    officer_id: int | None = None
+    staff_no: str | None = None
+    division: str | None = None
+    team: str | None = None
 
     @classmethod
     def from_environment(cls) -> Actor:
-        user = os.environ.get("VICMAN_USER") or _os_user()
-        return cls(user=user, workstation=socket.gethostname() or "unknown")
+        """The local administrator, for a database with no users (the CLI signs in otherwise)."""
+        return cls.local_administrator()
+
+    @classmethod
+    def local_administrator(cls, workstation: str | None = None) -> Actor:
+        return cls(
+            user=LOCAL_ADMINISTRATOR,
+            workstation=workstation or _workstation(),
+            roles=frozenset(ROLES),
+            unrestricted=True,
+        )
+
+    @property
+    def role_label(self) -> str:
+        if self.unrestricted and not self.user_id:
+            return LOCAL_ADMINISTRATOR
+        return ";".join(sorted(self.roles))
+
+    def has_role(self, role: str) -> bool:
+        return self.unrestricted or role in self.roles
 
 
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "local"
+def _workstation() -> str:
+    return socket.gethostname() or "unknown"
 
 
 def utc_now() -> datetime:

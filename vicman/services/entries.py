@@ -88,7 +88,9 @@ def save_entry(
     """Store a new entry about one victim in one crime, audit it and re-derive that victim's duties."""
     session.add(row)
     session.flush()
-    audit.record(ctx, session, action, kind, row.id, {"crime": crime_ref, "person": person_ref, **(detail or {})})
+    audit.record(
+        ctx, session, action, kind, row.id, {"crime": crime_ref, "person": person_ref, **(detail or {})}, entry=row
+    )
     derived = rederive_links(ctx, session, [link_id])
     return Recorded(kind, row.id, crime_ref, person_ref, derived)
 
@@ -153,7 +155,7 @@ def record_event(
         session.add(row)
         session.flush()
         _refresh_closed(session, crime)
-        audit.record(ctx, session, audit.COLLECT, "event", row.id, {"crime": crime_ref, "type": kind.value})
+        audit.record(ctx, session, audit.COLLECT, "event", row.id, {"crime": crime_ref, "type": kind.value}, entry=row)
         derived = rederive_crimes(ctx, session, [crime.id])
         return Recorded("event", row.id, crime_ref, None, derived)
 
@@ -360,6 +362,7 @@ def correct_entry(
             kind,
             row.id,
             {"corrects": entry_id, "retract": retract, "fields": sorted(changes)},
+            entry=row,
         )
         if kind == "event":
             crime = session.get(CrimeRow, original.crime_id)

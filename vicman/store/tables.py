@@ -233,17 +233,127 @@ class DetailChangeRow(Base):
 
 
 class AuditRow(Base):
+    """One link of the hash-chained audit trail (DPA 2018 s.62).
+
+    `seq` counts from 1 without gaps; `hash` covers `prev_hash` and every other field, and
+    `entry_hash` is the digest of the entry the record describes (a contact, event, referral, ...),
+    so that changing, inserting or deleting either shows when the chain is verified.
+    """
+
     __tablename__ = "audit"
     __table_args__ = (Index("ix_audit_object", "object_type", "object_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
     ts: Mapped[datetime] = mapped_column(UTCDateTime)
     actor: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str | None] = mapped_column(String(64))
     workstation: Mapped[str] = mapped_column(String(128))
     action: Mapped[str] = mapped_column(String(24))
     object_type: Mapped[str] = mapped_column(String(24))
     object_id: Mapped[str] = mapped_column(String(128))
     detail: Mapped[str | None] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(String(32))
+    reason_text: Mapped[str | None] = mapped_column(Text)
+    recipients: Mapped[str | None] = mapped_column(Text)
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class UserRow(Base):
+    """Someone who signs in. Roles are `;`-separated; officers are linked to their officer record."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[str] = mapped_column(String(200))
+    division: Mapped[str | None] = mapped_column(String(64))
+    team: Mapped[str | None] = mapped_column(String(64))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id"), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_count: Mapped[int] = mapped_column(Integer, default=0)
+    """Failed sign-ins since the last success: drives the progressive delay and the lockout."""
+    last_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+
+
+class DipSampleRow(Base):
+    """A supervisor's dip sample: how it was drawn (so it can be drawn again) and the chain head then."""
+
+    __tablename__ = "dip_sample"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drawn_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    drawn_by: Mapped[str] = mapped_column(String(64))
+    scope_kind: Mapped[str] = mapped_column(String(16))
+    scope_value: Mapped[str | None] = mapped_column(String(64))
+    period_from: Mapped[date] = mapped_column(Date)
+    period_to: Mapped[date] = mapped_column(Date)
+    size: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(16))
+    seed: Mapped[int] = mapped_column(Integer)
+    population: Mapped[int] = mapped_column(Integer)
+    audit_seq: Mapped[int] = mapped_column(Integer)
+    audit_hash: Mapped[str] = mapped_column(String(64))
+
+
+class DipSampleItemRow(Base):
+    """One sampled contact entry, pinned by the hash of the entry when it was drawn."""
+
+    __tablename__ = "dip_sample_item"
+    __table_args__ = (UniqueConstraint("sample_id", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("dip_sample.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("contact_entry.id"))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    link_id: Mapped[int] = mapped_column(ForeignKey("crime_person.id"))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id"), index=True)
+    risk: Mapped[str] = mapped_column(String(200), default="")
+    """Why the item was risky when drawn (`;`-separated: enhanced, late, overdue, no_contact_28d)."""
+
+
+class DipSampleReviewRow(Base):
+    """A supervisor's findings on one sampled item. Append-only: a later review supersedes an earlier one."""
+
+    __tablename__ = "dip_sample_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("dip_sample_item.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    by: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    """The hash of the entry as reviewed: a later change to the entry shows against the review."""
+    duties_on_time: Mapped[str] = mapped_column(String(8))
+    contact_clear: Mapped[str] = mapped_column(String(8))
+    contact_accurate: Mapped[str] = mapped_column(String(8))
+    needs_addressed: Mapped[str] = mapped_column(String(8))
+    needs_assessment_recorded: Mapped[str] = mapped_column(String(8))
+    vps_offered: Mapped[str] = mapped_column(String(8))
+    referral_made: Mapped[str] = mapped_column(String(8))
+    verdict: Mapped[str] = mapped_column(String(16))
+    comments: Mapped[str | None] = mapped_column(Text)
+
+
+class DipSampleAckRow(Base):
+    """The officer has read a review of their work."""
+
+    __tablename__ = "dip_sample_ack"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("dip_sample_review.id"), unique=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    by: Mapped[str] = mapped_column(String(64))
+    comment: Mapped[str | None] = mapped_column(Text)
 
 
 class ClosureDayRow(Base):
@@ -273,6 +383,10 @@ APPEND_ONLY_TABLES = (
     "contact_contract",
     "certification",
     "work_assignment",
+    "dip_sample",
+    "dip_sample_item",
+    "dip_sample_review",
+    "dip_sample_ack",
 )
 
 

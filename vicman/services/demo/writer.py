@@ -185,7 +185,9 @@ class Writer:
             return
         ids = _insert_returning_ids(session, EventRow, rows)
         self.events = [(i, event, crime) for i, (event, crime) in zip(ids, made, strict=True)]
-        audit.record_many(self.ctx, session, audit.COLLECT, "event", zip(ids, items, strict=True))
+        audit.record_many(
+            self.ctx, session, audit.COLLECT, "event", zip(ids, items, strict=True), entries=with_ids(rows, ids)
+        )
         if closed:
             session.execute(update(CrimeRow), closed)
 
@@ -221,7 +223,9 @@ class Writer:
             return
         ids = _insert_returning_ids(session, ContactEntryRow, rows)
         self.contacts = [(i, contact, crime) for i, (contact, crime) in zip(ids, made, strict=True)]
-        audit.record_many(self.ctx, session, audit.COLLECT, "contact", zip(ids, items, strict=True))
+        audit.record_many(
+            self.ctx, session, audit.COLLECT, "contact", zip(ids, items, strict=True), entries=with_ids(rows, ids)
+        )
 
     def _referrals(
         self,
@@ -255,7 +259,9 @@ class Writer:
         ids = _insert_returning_ids(session, ReferralRow, rows)
         self.referrals = [(i, referral, crime) for i, (referral, crime) in zip(ids, made, strict=True)]
         # A referral passes the victim's details to another organisation: a disclosure, as entries.record_referral.
-        audit.record_many(self.ctx, session, audit.DISCLOSE, "referral", zip(ids, items, strict=True))
+        audit.record_many(
+            self.ctx, session, audit.DISCLOSE, "referral", zip(ids, items, strict=True), entries=with_ids(rows, ids)
+        )
 
     def _waivers(self, session: Session) -> None:
         """Explicit waivers, with a reason, of some duties still pending (most of them overdue)."""
@@ -311,7 +317,9 @@ class Writer:
             items.append({"crime": crime_ref, "person": person_ref, "duty": key})
             touched.add(link_id)
         ids = _insert_returning_ids(session, WaiverRow, rows)
-        audit.record_many(self.ctx, session, audit.COLLECT, "waiver", zip(ids, items, strict=True))
+        audit.record_many(
+            self.ctx, session, audit.COLLECT, "waiver", zip(ids, items, strict=True), entries=with_ids(rows, ids)
+        )
         rederive_links(self.ctx, session, sorted(touched))
         self.waivers = len(ids)
 
@@ -331,3 +339,8 @@ def _insert_returning_ids(session: Session, table: Any, rows: list[dict[str, Any
     if len(ids) != len(rows):
         raise ServiceError(f"expected {len(rows)} new {table.__tablename__} rows, found {len(ids)}")
     return ids
+
+
+def with_ids(rows: list[dict[str, Any]], ids: list[int]) -> list[dict[str, Any]]:
+    """The inserted rows' values with the ids the database gave them: what each audit record's digest covers."""
+    return [{**row, "id": row_id} for row, row_id in zip(rows, ids, strict=True)]
