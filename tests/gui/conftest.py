@@ -15,13 +15,15 @@ from vicman.gui.workers import Runner
 from vicman.services import importing
 from vicman.services.context import Actor, ServiceContext, open_context
 
+GUI_ACTOR = Actor("pc-gui", "test-host", unrestricted=True)
+"""Opens the test databases; the window acts as the user who signs in."""
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory) -> Path:
     """The extract imported once; each test works on its own copy of the file."""
     folder = tmp_path_factory.mktemp("template")
     path = folder / "gui.sqlite3"
-    context = open_context(str(path), actor=Actor("pc-gui", "test-host", unrestricted=True), clock=lambda: NOW)
+    context = open_context(str(path), actor=GUI_ACTOR, clock=lambda: NOW)
     importing.import_crimes(context, write_extract(folder / "extract.csv"))
     context.close()
     return path
@@ -33,14 +35,14 @@ def ctx(tmp_path: Path, template_db: Path) -> Iterator[ServiceContext]:
         source = template_db.with_name(template_db.name + suffix)
         if source.exists():
             shutil.copyfile(source, tmp_path / ("gui.sqlite3" + suffix))
-    context = open_context(str(tmp_path / "gui.sqlite3"), actor=Actor("pc-gui", "test-host", unrestricted=True), clock=lambda: NOW)
+    context = open_context(str(tmp_path / "gui.sqlite3"), actor=GUI_ACTOR, clock=lambda: NOW)
     yield context
     context.close()
 
 
 @pytest.fixture
 def empty_ctx(tmp_path: Path) -> Iterator[ServiceContext]:
-    context = open_context(str(tmp_path / "empty.sqlite3"), actor=Actor("pc-gui", "test-host", unrestricted=True), clock=lambda: NOW)
+    context = open_context(str(tmp_path / "empty.sqlite3"), actor=GUI_ACTOR, clock=lambda: NOW)
     yield context
     context.close()
 
