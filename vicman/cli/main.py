@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any, TextIO
 
 from vicman import __version__
+from vicman.cli import audit_commands, dip_sample_commands, identity, user_commands
 from vicman.cli.output import local_iso, print_json, print_table, stream_json_array, uk_date, uk_datetime
 from vicman.domain.enums import ContactMethod, EventType, Outcome
 from vicman.rules.code import CodeDataError
@@ -53,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--db",
         default=argparse.SUPPRESS,
         help="database file or SQLAlchemy URL (default: $VICMAN_DB, else the per-user file)",
+    )
+    db_option.add_argument(
+        "--user",
+        default=argparse.SUPPRESS,
+        help="act as this user (default: $VICMAN_USER); the password comes from $VICMAN_PASSWORD or a prompt",
     )
     parser = _Parser(
         prog="vicman",
@@ -140,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     search = commands.add_parser("search", parents=[db_option], help="find victims by name, reference or phone")
     search.add_argument("text")
     search.add_argument("--json", action="store_true")
+    for module in COMMAND_MODULES:
+        module.register(commands, db_option, _Parser)
     return parser
 
 
@@ -156,7 +164,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
         err.write(f"vicman: {exc}\n")
         return EXIT_ERROR
     try:
-        return COMMANDS[args.command](ctx, args, out)
+        ctx.actor = identity.acting_user(ctx, getattr(args, "user", None), err)
+        return _command(args.command)(ctx, args, out)
     except ImportRejected as exc:
         for problem in exc.problems:
             err.write(f"vicman: {problem.located()}\n")
@@ -394,3 +403,15 @@ COMMANDS: dict[str, Callable[[ServiceContext, argparse.Namespace, TextIO], int]]
     "overdue": _overdue,
     "search": _search,
 }
+
+COMMAND_MODULES = (audit_commands, dip_sample_commands, user_commands)
+"""Command groups in modules of their own: each has `register(commands, db_option, parser_class)` and `COMMANDS`."""
+
+
+def _command(name: str) -> Callable[[ServiceContext, argparse.Namespace, TextIO], int]:
+    if name in COMMANDS:
+        return COMMANDS[name]
+    for module in COMMAND_MODULES:
+        if name in module.COMMANDS:
+            return module.COMMANDS[name]  # type: ignore[no-any-return]
+    raise CliError(f"unknown command {name}")

@@ -9,10 +9,25 @@ widest grant of any of them. `docs/permissions.md` is rendered from this table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
-from vicman.services.context import ROLES, Actor
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from vicman.services import audit
+from vicman.services.context import ROLES, Actor, ServiceContext
+from vicman.services.errors import NotFound, ServiceError
+from vicman.store.tables import CrimePersonRow, CrimeRow, OfficerRow, PersonRow, UserRow
+
+
+class NotPermitted(ServiceError):
+    """The acting user's roles do not allow this (already audited as `authz-deny`)."""
+
+
+class ReasonRequired(ServiceError):
+    """Reading this record is outside the user's own cases: give a reason (nothing was read)."""
 
 
 class Scope(IntEnum):
@@ -186,3 +201,122 @@ def describe_policy_markdown() -> str:
                 cells.append(names[grant.scope])
         lines.append(f"| {words} (`{action}`) | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+# --- enforcement --------------------------------------------------------------------------------
+
+
+def current_actor(session: Session, actor: Actor) -> Actor:
+    """The actor with roles and status as stored now: a disabled account or a revoked role takes effect
+    at the next call, not at the next sign-in."""
+    if actor.user_id is None:
+        return actor
+    user = session.get(UserRow, actor.user_id)
+    if user is None or not user.active:
+        raise NotPermitted("This account is disabled. Ask an administrator.")
+    roles = frozenset(r for r in user.roles.split(";") if r)
+    if roles == actor.roles and user.division == actor.division and user.team == actor.team:
+        return actor
+    return replace(actor, roles=roles, division=user.division, team=user.team)
+
+
+def require(
+    ctx: ServiceContext,
+    action: str,
+    target: Target | None = None,
+    *,
+    object_type: str | None = None,
+    object_id: object = "",
+    reason: audit.Reason | None = None,
+    hide_as: str | None = None,
+) -> Decision:
+    """Check `action` on `target` for the acting user, before any data is read or written.
+
+    Call it outside a write transaction: a refusal is audited (`authz-deny`) in a transaction of its
+    own and raises NotPermitted, or NotFound(`hide_as`) where saying "not allowed" would reveal that
+    the record exists. A read beyond the user's own cases without a reason raises ReasonRequired.
+    """
+    with ctx.db.read() as session:
+        try:
+            actor = current_actor(session, ctx.actor)
+        except NotPermitted:
+            _deny(ctx, action, object_type, object_id, "account disabled")
+            raise
+    if actor is not ctx.actor:
+        ctx.actor = actor
+    decision = decide(actor, action, target)
+    if not decision.allowed:
+        _deny(ctx, action, object_type, object_id, None)
+        if hide_as is not None:
+            raise NotFound(hide_as)
+        raise NotPermitted(f"You may not {describe(action)} here (your roles: {actor.role_label or 'none'}).")
+    if decision.reason_needed and (reason is None or not reason.code):
+        raise ReasonRequired("This record is outside your own cases: say why you are opening it.")
+    if reason is not None and reason.code not in audit.REASON_CODES:
+        raise ReasonRequired(f"Unknown reason {reason.code!r}: choose one of {', '.join(audit.REASON_CODES)}.")
+    if reason is not None and reason.code == "other" and not reason.text.strip():
+        raise ReasonRequired("Say why in a few words when the reason is 'Other'.")
+    return decision
+
+
+def describe(action: str) -> str:
+    words = POLICY[action][0]
+    return words[0].lower() + words[1:]
+
+
+def _deny(ctx: ServiceContext, action: str, object_type: str | None, object_id: object, why: str | None) -> None:
+    detail = {"action": action} | ({"why": why} if why else {})
+    audit.log_alone(ctx, audit.AUTHZ_DENY, object_type or action.split(".")[0], object_id, detail)
+
+
+# --- where things sit ---------------------------------------------------------------------------
+
+_oic = aliased(OfficerRow)
+
+
+def crime_target(session: Session, crime_ref: str) -> Target | None:
+    """Where a crime sits: its division and its officer in the case's team. None if there is no such crime."""
+    row = session.execute(
+        select(CrimeRow.division, _oic.team, CrimeRow.oic_id)
+        .outerjoin(_oic, _oic.id == CrimeRow.oic_id)
+        .where(CrimeRow.ref == crime_ref)
+    ).first()
+    return Target(row[0], row[1], row[2]) if row else None
+
+
+def link_target(session: Session, link_id: int) -> Target | None:
+    row = session.execute(
+        select(CrimeRow.division, _oic.team, CrimeRow.oic_id)
+        .join(CrimePersonRow, CrimePersonRow.crime_id == CrimeRow.id)
+        .outerjoin(_oic, _oic.id == CrimeRow.oic_id)
+        .where(CrimePersonRow.id == link_id)
+    ).first()
+    return Target(row[0], row[1], row[2]) if row else None
+
+
+def person_targets(session: Session, person_ref: str) -> list[Target]:
+    """Where each of a person's crimes sits (a person can be a victim in several)."""
+    rows = session.execute(
+        select(CrimeRow.division, _oic.team, CrimeRow.oic_id)
+        .join(CrimePersonRow, CrimePersonRow.crime_id == CrimeRow.id)
+        .join(PersonRow, PersonRow.id == CrimePersonRow.person_id)
+        .outerjoin(_oic, _oic.id == CrimeRow.oic_id)
+        .where(PersonRow.ref == person_ref)
+    ).all()
+    return [Target(r[0], r[1], r[2]) for r in rows]
+
+
+def officer_target(session: Session, staff_no: str) -> Target | None:
+    row = session.execute(
+        select(OfficerRow.division, OfficerRow.team, OfficerRow.id).where(OfficerRow.staff_no == staff_no)
+    ).first()
+    return Target(row[0], row[1], row[2]) if row else None
+
+
+def nearest(actor: Actor, targets: Iterable[Target]) -> Target | None:
+    """Of several places a record sits, the one closest to the actor (a person in one of my cases is mine)."""
+    best: Target | None = None
+    for target in targets:
+        if best is None or reach(actor, target) < reach(actor, best):
+            best = target
+    return best
