@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from gui_support import NOW, make_window, write_extract
+from gui_support import NOW, add_gui_users, make_window, write_extract
 from PySide6.QtCore import QSettings
 
 from vicman.gui.main_window import MainWindow
@@ -25,6 +25,7 @@ def template_db(tmp_path_factory) -> Path:
     path = folder / "gui.sqlite3"
     context = open_context(str(path), actor=GUI_ACTOR, clock=lambda: NOW)
     importing.import_crimes(context, write_extract(folder / "extract.csv"))
+    add_gui_users(context)
     context.close()
     return path
 
@@ -73,5 +74,13 @@ def runner(qapp) -> Iterator[Runner]:
 @pytest.fixture
 def window(qtbot, ctx, settings) -> Iterator[MainWindow]:
     w = make_window(qtbot, ctx, settings)
+    yield w
+    w.runner.wait_for_done()
+
+
+@pytest.fixture
+def supervisor_window(qtbot, ctx, settings) -> Iterator[MainWindow]:
+    """Signed in as the North sergeant (supervisor: every division's queue, no cases of their own)."""
+    w = make_window(qtbot, ctx, settings, staff_no=None, username="sgt.north")
     yield w
     w.runner.wait_for_done()

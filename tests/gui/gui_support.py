@@ -6,6 +6,8 @@ The clock stands at Thursday 26 November 2026, 09:00 UTC; the next working day i
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -13,7 +15,8 @@ from PySide6.QtCore import QSettings
 
 from vicman.gui.main_window import MainWindow
 from vicman.gui.workers import Runner
-from vicman.services.context import ServiceContext
+from vicman.services import users
+from vicman.services.context import Actor, ServiceContext
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 26)
@@ -77,22 +80,73 @@ def write_extract(path: Path, crimes=CRIMES) -> Path:
     return path
 
 
-def make_window(qtbot, ctx: ServiceContext, settings: QSettings, staff_no: str | None = "PC1234") -> MainWindow:
-    """A started main window; signed in as `staff_no` through the sign-in dialog (None: left unanswered)."""
+PASSWORD = "gui-test-password-1"
+"""Every GUI test user's password."""
+
+# username, name, roles, staff number (officer link), division, team
+GUI_USERS = (
+    ("admin", "Alex Admin", ("administrator",), None, None, None),
+    ("pc1234", "Ann Smith", ("officer", "bureau"), "PC1234", None, None),
+    ("pc2001", "Bob Evans", ("officer", "bureau"), "PC2001", None, None),
+    ("dc3001", "Cara Hughes", ("officer",), "DC3001", None, None),
+    ("sgt.north", "Sam Sergeant", ("supervisor",), None, "North", "Response A"),
+    ("bureau.north", "Bea Bureau", ("bureau",), None, "North", None),
+)
+
+
+def add_gui_users(ctx: ServiceContext) -> None:
+    """The test users (the officers come from the extract, so import it first)."""
+    for username, name, roles, staff_no, division, team in GUI_USERS:
+        users.add_user(ctx, username, name, PASSWORD, roles, staff_no=staff_no, division=division, team=team)
+
+
+def sign_in_through_dialog(qtbot, window: MainWindow, username: str, password: str = PASSWORD) -> None:
+    dialog = window.sign_in_dialog
+    assert dialog is not None
+    dialog.username.setText(username)
+    dialog.password.setText(password)
+    with qtbot.waitSignal(window.signed_in, timeout=10_000):
+        dialog.save_button.click()
+
+
+def make_window(qtbot, ctx: ServiceContext, settings: QSettings, staff_no: str | None = "PC1234",
+                username: str | None = None) -> MainWindow:
+    """A started main window, signed in through the sign-in dialog as the user of officer `staff_no` (or
+    as `username`); with neither, left at the sign-in dialog."""
     runner = Runner()
     window = MainWindow(ctx, runner, settings, db_location="gui.sqlite3")
     runner.setParent(window)
     qtbot.addWidget(window)
     window.show()
-    with qtbot.waitSignal(window.people_loaded, timeout=10_000):
-        window.start()
-    if staff_no is None:
+    window.start()
+    qtbot.waitUntil(lambda: window.sign_in_dialog is not None, timeout=10_000)
+    if staff_no is None and username is None:
         return window
-    dialog = window.sign_in_dialog
-    assert dialog is not None
-    dialog.filter_edit.setText(staff_no)
-    with qtbot.waitSignal(window.my_work.rows_loaded, timeout=10_000):
-        dialog.accept()
-    assert window.officer is not None and window.officer.staff_no == staff_no
-    qtbot.waitUntil(lambda: not window.bureau.loading, timeout=10_000)
+    sign_in_through_dialog(qtbot, window, username or str(staff_no).lower())
+    if staff_no is not None and username is None:
+        assert window.officer is not None and window.officer.staff_no == staff_no
+    qtbot.waitUntil(lambda: not window.my_work.loading and not window.bureau.loading, timeout=10_000)
     return window
+
+
+@contextmanager
+def as_admin(ctx: ServiceContext) -> Iterator[ServiceContext]:
+    """Act on the test database directly (set-up inside a test), then give the window its user back."""
+    signed_in = ctx.actor
+    ctx.actor = Actor("pc-gui", "test-host", unrestricted=True)
+    try:
+        yield ctx
+    finally:
+        ctx.actor = signed_in
+
+
+def create_first_administrator(qtbot, window: MainWindow, username: str = "first.admin") -> None:
+    """Answer the first-run dialog of a database with no users: the administrator, signed in."""
+    dialog = window.sign_in_dialog
+    assert dialog is not None and dialog.objectName() == "firstAdministratorDialog"
+    dialog.username.setText(username)
+    dialog.display_name.setText("Fiona First")
+    dialog.password.setText(PASSWORD)
+    dialog.confirm.setText(PASSWORD)
+    with qtbot.waitSignal(window.signed_in, timeout=10_000):
+        dialog.save_button.click()

@@ -7,12 +7,12 @@ import subprocess
 import sys
 
 import pytest
-from gui_support import write_extract
+from gui_support import PASSWORD, write_extract
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from vicman.gui import app as gui_app
 from vicman.gui.main_window import MainWindow
-from vicman.services import importing
+from vicman.services import importing, users
 from vicman.services.context import open_context
 
 pytestmark = pytest.mark.gui
@@ -54,6 +54,7 @@ def test_run_with_officers_asks_who_you_are_and_still_quits(qapp, monkeypatch, t
     db = tmp_path / "x.sqlite3"
     ctx = open_context(str(db))
     importing.import_crimes(ctx, write_extract(tmp_path / "extract.csv"))
+    users.add_user(ctx, "admin", "Alex Admin", PASSWORD, ["administrator"])
     ctx.close()
     monkeypatch.setenv(gui_app.SMOKE_ENV, "300")
     asked: list[MainWindow] = []

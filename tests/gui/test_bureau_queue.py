@@ -54,7 +54,8 @@ def assert_matches_service(window, wanted: DutyFilter) -> queries.DutyPage:
 def test_shows_the_divisions_due_and_overdue_duties(window) -> None:
     bureau = window.bureau
     assert bureau.current_division() == "North"  # the signed-in officer's division
-    assert [bureau.division.itemText(i) for i in range(bureau.division.count())] == ["North", "South"]
+    # A bureau user works their own division's queue only; a supervisor may look at every division's.
+    assert [bureau.division.itemText(i) for i in range(bureau.division.count())] == ["North"]
     duties = bureau.visible_duties()
     assert {d.division for d in duties} == {"North"}
     assert all(d.due <= window.ctx.calendar.next_working_day(TODAY) for d in duties)
@@ -199,8 +200,10 @@ def test_assign_to_me_shows_my_name_and_the_filter_finds_them(qtbot, window) -> 
     assert {d.crime_ref for d in bureau.model.rows() if d.assigned_to == "PC1234"} == {"CR/1005/26"}
 
 
-def test_changing_division_reloads_and_is_remembered(qtbot, window, settings) -> None:
+def test_changing_division_reloads_and_is_remembered(qtbot, supervisor_window, settings) -> None:
+    window = supervisor_window
     bureau = window.bureau
+    assert [bureau.division.itemText(i) for i in range(bureau.division.count())] == ["North", "South"]
     loaded(qtbot, bureau, lambda: bureau.set_current_division("South"))
     assert crimes(bureau) == {"CR/2001/26"}
     assert settings.value("bureau/division") == "South"
@@ -242,15 +245,15 @@ def test_multi_select_logs_one_contact_per_selected_victim(qtbot, window) -> Non
                 OfficerRow, OfficerRow.id == ContactEntryRow.on_behalf_of_id
             )
         ).all()
-    assert sorted(entries) == [("PC1234", "PC2001"), ("PC1234", "PC2001")]
+    assert sorted(entries) == [("pc1234", "PC2001"), ("pc1234", "PC2001")]  # who recorded it: Ann's username
     assert "CR/1005/26" not in crimes(bureau)  # nothing else due for John Smith
     assert_matches_service(window, DutyFilter(division="North"))  # the header was counted again
     assert window.statusBar().currentMessage() == "Contact logged for 2 victims."
     qtbot.waitUntil(lambda: not window.my_work.loading)
 
 
-def test_nothing_matching_says_so(qtbot, window) -> None:
-    bureau = window.bureau
+def test_nothing_matching_says_so(qtbot, supervisor_window) -> None:
+    bureau = supervisor_window.bureau
     loaded(qtbot, bureau, lambda: bureau.set_current_division("South"))
     loaded(qtbot, bureau, lambda: bureau.select_choice(bureau.method, "sms"))
     assert bureau.model.rowCount() == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from gui_support import NOW, TODAY
+from gui_support import NOW, TODAY, sign_in_through_dialog
 from PySide6.QtCore import Qt
 from record_support import model_texts
 
@@ -48,11 +48,10 @@ def test_panel_shows_the_editions_rules_and_the_officers_figures(qtbot, window) 
 def test_the_panel_follows_the_signed_in_officer(qtbot, window) -> None:
     window.tabs.setCurrentWidget(window.standards)
     qtbot.waitUntil(lambda: window.standards.standards is not None, timeout=10_000)
-    window.switch_action.trigger()
-    dialog = window.sign_in_dialog
-    dialog.filter_edit.setText("PC2001")
+    window.switch_action.trigger()  # Sign out…
+    assert window.officer is None and window.standards.title.text() == "Minimum standards"
     with qtbot.waitSignal(window.standards.standards_loaded, timeout=10_000):
-        dialog.accept()
+        sign_in_through_dialog(qtbot, window, "pc2001")
     assert window.standards.title.text().endswith("PC2001 Bob Evans")
     assert window.standards.figures["overdue_now"].value.text() == "3"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from gui_support import ANN, TODAY, write_extract
+from gui_support import ANN, TODAY, as_admin, write_extract
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import func, select
@@ -49,7 +49,7 @@ def test_shows_my_pending_duties_sorted_by_due_date(window) -> None:
     ]
     assert [d.due for d in duties] == sorted(d.due for d in duties)
     assert view.proxy.index(0, COL_DUE).data() == "28/10/2026"
-    assert window.signed_in_label.text() == "Signed in as PC1234 Ann Smith"
+    assert window.signed_in_label.text() == "Signed in as Ann Smith (pc1234; officer, bureau)"
 
 
 def test_overdue_rows_are_coloured_and_counts_are_right(window) -> None:
@@ -183,7 +183,8 @@ def test_counts_cover_every_duty_when_there_are_more_than_the_list_shows(qtbot, 
          f"Victim {i}", "1980-01-01", "", "", "yes" if i % 2 else "no", "", "phone")
         for i in range(520)
     ]  # fmt: skip
-    importing.import_crimes(window.ctx, write_extract(tmp_path / "many.csv", crimes))
+    with as_admin(window.ctx):
+        importing.import_crimes(window.ctx, write_extract(tmp_path / "many.csv", crimes))
     view = window.my_work
     with qtbot.waitSignal(view.rows_loaded, timeout=20_000):
         view.refresh()

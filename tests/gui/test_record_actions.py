@@ -136,10 +136,10 @@ def test_certification_is_refused_while_a_duty_is_open_and_allowed_once_all_are_
     certificate = view.case.certification
     assert (
         certificate is not None
-        and certificate.by == "PC1234"
+        and certificate.by == "pc1234"
         and certificate.note == "Victim content; no further action."
     )
-    assert pane.last.text().startswith("Certified by PC1234 on 26/11/2026 09:00 (1 duty)")
+    assert pane.last.text().startswith("Certified by pc1234 on 26/11/2026 09:00 (1 duty)")
     assert window.statusBar().currentMessage() == "Certified: every duty is met or waived."
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_support import ANN, NOW, write_extract
+from gui_support import ANN, NOW, as_admin, write_extract
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from record_support import duty, model_texts, open_record
@@ -115,7 +115,8 @@ def test_open_record_from_my_work_with_ctrl_o(qtbot, window) -> None:
 def test_a_person_with_several_crimes_gets_a_crime_selector(qtbot, window, tmp_path: Path) -> None:
     second = ("CR/3001/26", "2026-11-02 10:00", "Criminal damage", "North", ANN, "V1001", "Mary Jones",
               "1960-01-02", "07700 900123", "", "no", "Polish", "phone")  # fmt: skip
-    importing.import_crimes(window.ctx, write_extract(tmp_path / "second.csv", [second]))
+    with as_admin(window.ctx):
+        importing.import_crimes(window.ctx, write_extract(tmp_path / "second.csv", [second]))
     view = open_record(qtbot, window, "V1001", "CR/1001/26")
     combo = view.header.crime_combo
     assert combo.isVisibleTo(view)

@@ -438,7 +438,7 @@ def test_demo_command(tmp_path: Path) -> None:
         text=True,
         timeout=120,
         cwd=REPO,
-        env=env,
+        env={**env, "VICMAN_USER": "admin", "VICMAN_PASSWORD": "demo-password-2026"},  # the demo accounts
         check=False,
     )
     assert again.returncode == 2

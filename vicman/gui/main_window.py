@@ -1,24 +1,38 @@
 """The main window: My work, Bureau queue, Search and Minimum standards tabs, a closable tab per open
-victim record, menus, shortcuts, sign-in, the status bar, and the overdue notice.
+victim record, menus, shortcuts, sign-in, the idle lock, the status bar, and the overdue notice.
 
 Signals:
-    signed_in(object): an officer (`OfficerView`) signed in.
-    people_loaded(): the officers and divisions have been read (start-up).
+    signed_in(object): a user signed in (`auth.SignedIn`); their officer record, if any, is `window.officer`.
+    people_loaded(): the officers and divisions have been read (after signing in, or on a first run).
+    locked(): the idle lock (or Lock now) hid the work.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSystemTrayIcon, QTabBar, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QSystemTrayIcon,
+    QTabBar,
+    QTabWidget,
+    QWidget,
+)
 
 from vicman import __version__
 from vicman.gui import ui_state
+from vicman.gui.dialogs.first_administrator import FirstAdministratorDialog
 from vicman.gui.dialogs.sign_in import SignInDialog
 from vicman.gui.errors import describe_error
 from vicman.gui.onboarding import Onboarding
 from vicman.gui.overdue_watch import OverdueWatch, notice_text
 from vicman.gui.pyside_workaround import MainThreadGarbageCollector
+from vicman.gui.session_lock import IdleWatch, LockPage
 from vicman.gui.views.bureau_queue import BureauQueueView
 from vicman.gui.views.duty_list import DutyListView
 from vicman.gui.views.minimum_standards import MinimumStandardsView
@@ -26,18 +40,25 @@ from vicman.gui.views.my_work import MyWorkView
 from vicman.gui.views.search_view import SearchView
 from vicman.gui.views.victim_record import ACTIONS, VictimRecordView
 from vicman.gui.workers import Runner
-from vicman.services import people
+from vicman.services import auth, people, permissions, session_policy
 from vicman.services.context import Actor, ServiceContext
 from vicman.services.people import OfficerView
+from vicman.services.permissions import Target
 
 
 def _load_people(ctx: ServiceContext) -> tuple[list[OfficerView], list[str]]:
     return people.list_officers(ctx), people.list_divisions(ctx)
 
 
+def _signed_out(workstation: str) -> Actor:
+    """Who the window acts as before anyone signs in on a database with users: no one, with no roles."""
+    return Actor(user="(signed out)", workstation=workstation)
+
+
 class MainWindow(QMainWindow):
     signed_in = Signal(object)
     people_loaded = Signal()
+    locked = Signal()
 
     def __init__(
         self,
@@ -58,7 +79,10 @@ class MainWindow(QMainWindow):
         self.officer: OfficerView | None = None
         self.officers: list[OfficerView] = []
         self.divisions: list[str] = []
-        self.sign_in_dialog: SignInDialog | None = None
+        self.sign_in_dialog: SignInDialog | FirstAdministratorDialog | None = None
+        self.session: auth.SignedIn | None = None
+        self.users_exist: bool | None = None
+        self._hidden_dialogs: list[QDialog] = []
         self.setWindowTitle(f"vicman — {db_location}")
         self.setAccessibleName("vicman")
 
@@ -81,7 +105,19 @@ class MainWindow(QMainWindow):
             self.tabs.tabBar().setTabButton(i, QTabBar.ButtonPosition.LeftSide, None)
         self.tabs.tabCloseRequested.connect(self._on_tab_close_requested)
         self.tabs.currentChanged.connect(self._on_tab_changed)
-        self.setCentralWidget(self.tabs)
+        self.lock_page = LockPage(ctx, runner)
+        self.lock_page.unlocked.connect(self.unlock)
+        self.lock_page.sign_out_requested.connect(self.sign_out)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("mainStack")
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self.lock_page)
+        self.setCentralWidget(self.stack)
+        self.idle = IdleWatch(session_policy.DEFAULT_IDLE_MINUTES * 60, parent=self)
+        self.idle.idle.connect(lambda: self.lock("You have been away, so vicman has hidden the records."))
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
         for view in (self.my_work, self.bureau):
             view.contacts_recorded.connect(self._on_contacts_recorded)
             view.load_failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
@@ -119,7 +155,8 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
-        self.switch_action = self._action("S&witch officer…", "Ctrl+Shift+O", self.ask_who_you_are, "switchOfficer")
+        self.switch_action = self._action("S&ign out…", "Ctrl+Shift+O", self.sign_out, "switchOfficer")
+        self.lock_action = self._action("&Lock now", "Ctrl+Shift+L", lambda _=False: self.lock(), "lockNow")
         self.onboarding = Onboarding(self.ctx, self.runner, self)
         self.onboarding.data_loaded.connect(self._on_data_loaded)
         self.import_action = self._action(
@@ -148,6 +185,7 @@ class MainWindow(QMainWindow):
 
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.switch_action)
+        file_menu.addAction(self.lock_action)
         file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -175,7 +213,24 @@ class MainWindow(QMainWindow):
     # --- start-up and signing in --------------------------------------------------------------
 
     def start(self) -> None:
-        """Read the officers and divisions, then ask who is using the app."""
+        """Find out whether this database has users: if so ask who you are, else offer the first run."""
+        self.statusBar().showMessage("Opening the database…")
+        self.runner.read(auth.users_exist, self.ctx).on_success(self._on_users_checked).on_failure(
+            self._on_people_failed
+        )
+
+    def _on_users_checked(self, exist: bool) -> None:
+        self.users_exist = exist
+        self.statusBar().clearMessage()
+        if exist and self.session is None:
+            # Nothing is read before someone signs in: the window acts as no one until then.
+            self.ctx.actor = _signed_out(self.ctx.actor.workstation)
+            self.signed_in_label.setText("Not signed in")
+            self.ask_who_you_are()
+            return
+        self.load_people()
+
+    def load_people(self) -> None:
         self.statusBar().showMessage("Reading officers and divisions…")
         self.runner.read(_load_people, self.ctx).on_success(self._on_people_loaded).on_failure(self._on_people_failed)
 
@@ -186,16 +241,21 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self._loaded_message, 15000)
             self._loaded_message = ""
         self.bureau.set_officers(self.officers)
-        remembered = ui_state.read(self.settings, ui_state.BUREAU_DIVISION)
-        self.bureau.set_divisions(self.divisions, remembered if remembered in self.divisions else None)
+        queues = self.queue_divisions()
+        self.tabs.setTabVisible(self.tabs.indexOf(self.bureau), bool(queues))
+        if queues:
+            remembered = ui_state.read(self.settings, ui_state.BUREAU_DIVISION)
+            if remembered not in queues:
+                remembered = self.ctx.actor.division if self.ctx.actor.division in queues else None
+            self.bureau.set_divisions(queues, remembered)
         self.people_loaded.emit()
-        if not self.officers:
-            self.signed_in_label.setText("Not signed in (no officers in this database yet)")
-            self.my_work.refresh()
-            self.onboarding.offer_first_run()
+        if self.session is None and not self.users_exist:
+            self.ask_for_first_administrator()
             return
-        if self.officer is None:
-            self.ask_who_you_are()
+        self._apply_session()
+        if not self.officers:
+            self.signed_in_label.setText(self._who_label() + " (no officers in this database yet)")
+            self.onboarding.offer_first_run()
 
     def _on_data_loaded(self, text: str) -> None:
         """An import or demo data arrived: read the officers again and refresh what shows duties."""
@@ -207,44 +267,126 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         QMessageBox.warning(self, "vicman", f"The list of officers could not be read.\n\n{describe_error(exc)}")
 
-    def ask_who_you_are(self) -> SignInDialog | None:
-        """Open the "which officer are you" dialog (window-modal; returns at once)."""
-        if not self.officers:
-            return None
-        last = self.officer.staff_no if self.officer else ui_state.read(self.settings, ui_state.LAST_OFFICER)
-        dialog = SignInDialog(self.officers, last, self)
+    def queue_divisions(self) -> list[str]:
+        """The divisions whose bureau queue the signed-in user may work (the role table decides)."""
+        actor = self.ctx.actor
+        return [
+            d for d in self.divisions if permissions.decide(actor, permissions.BUREAU_QUEUE, Target(division=d)).allowed
+        ]
+
+    def ask_who_you_are(self) -> SignInDialog:
+        """Open the sign-in dialog (window-modal; returns at once)."""
+        last = ui_state.read(self.settings, ui_state.LAST_OFFICER)
+        dialog = SignInDialog(self.ctx, self.runner, str(last) if last else None, parent=self)
+        self._open_identity_dialog(dialog)
+        return dialog
+
+    def ask_for_first_administrator(self) -> FirstAdministratorDialog:
+        dialog = FirstAdministratorDialog(self.ctx, self.runner, self.officers, parent=self)
+        self._open_identity_dialog(dialog)
+        return dialog
+
+    def _open_identity_dialog(self, dialog: SignInDialog | FirstAdministratorDialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._on_sign_in_accepted(dialog))
+        dialog.saved.connect(self._on_signed_in)
         dialog.finished.connect(lambda _r: setattr(self, "sign_in_dialog", None))
         self.sign_in_dialog = dialog
         dialog.open()
-        return dialog
 
-    def _on_sign_in_accepted(self, dialog: SignInDialog) -> None:
-        officer = dialog.chosen()
-        if officer is not None:
-            self.sign_in(officer)
+    def _on_signed_in(self, signed: auth.SignedIn) -> None:
+        """The password was right: act as this user from now on, and read what they may see."""
+        self.session = signed
+        self.users_exist = True
+        self.ctx.actor = signed.actor
+        ui_state.write(self.settings, ui_state.LAST_OFFICER, signed.user.username)
+        self.idle.arm()
+        self.runner.read(session_policy.idle_minutes, self.ctx).on_success(
+            lambda minutes: setattr(self.idle, "limit_s", minutes * 60)
+        )
+        self.stack.setCurrentWidget(self.tabs)
         self.activateWindow()
-        if self.tabs.currentWidget() is self.my_work:
-            self.my_work.table.setFocus()
+        self.load_people()
 
-    def sign_in(self, officer: OfficerView) -> None:
-        """Act as `officer`: entries are stamped with their staff number; My work shows their cases."""
+    def _who_label(self) -> str:
+        if self.session is None:
+            return "Built-in local administrator" if self.ctx.actor.unrestricted else "Not signed in"
+        user = self.session.user
+        roles = ", ".join(user.roles)
+        return f"Signed in as {user.display_name} ({user.username}; {roles})"
+
+    def _apply_session(self) -> None:
+        """Show the signed-in user's work: their officer record's duties, their division's queue."""
+        actor = self.ctx.actor
+        officer = next((o for o in self.officers if o.staff_no == actor.staff_no), None) if actor.staff_no else None
         self.officer = officer
-        self.ctx.actor = Actor(user=officer.staff_no, workstation=self.ctx.actor.workstation)
-        ui_state.write(self.settings, ui_state.LAST_OFFICER, officer.staff_no)
-        self.signed_in_label.setText(f"Signed in as {officer.label}")
+        self.signed_in_label.setText(self._who_label())
         for view in (self.my_work, self.bureau):
             view.set_officer(officer)
-        if ui_state.read(self.settings, ui_state.BUREAU_DIVISION) is None:
-            self.bureau.set_current_division(officer.division)
         self.my_work.hide_banner()
         self.overdue.reset()
         self.standards.set_officer(officer)
         self.my_work.refresh()
         self.refresh_standards()
         self.overdue.timer.start()
-        self.signed_in.emit(officer)
+        if self.tabs.currentWidget() is self.my_work:
+            self.my_work.table.setFocus()
+        self.signed_in.emit(self.session)
+
+    def sign_out(self, _checked: bool = False, why: str | None = None) -> None:
+        """Close every record, forget who was signed in, hide the work and ask again."""
+        if self.session is None and not self.users_exist:
+            return
+        if self.session is not None:
+            self.runner.write(auth.sign_out, self.ctx)
+        self.session = None
+        self.officer = None
+        self.idle.disarm()
+        self.overdue.timer.stop()
+        for view in self.record_views():
+            view.discard()
+            self.tabs.removeTab(self.tabs.indexOf(view))
+            view.deleteLater()
+        for dialog in {*self._hidden_dialogs, *(d for d in self.findChildren(QDialog) if d.isVisible())}:
+            dialog.done(QDialog.DialogCode.Rejected)  # nothing of the last user's stays on screen
+        self._hidden_dialogs.clear()
+        self.ctx.actor = _signed_out(self.ctx.actor.workstation)
+        for view in (self.my_work, self.bureau):
+            view.set_officer(None)
+            view.clear()
+        self.search.clear()
+        self.standards.set_officer(None)
+        self.signed_in_label.setText("Not signed in")
+        self.stack.setCurrentWidget(self.tabs)
+        if why:
+            self.statusBar().showMessage(why, 30_000)
+        self.ask_who_you_are()
+
+    def lock(self, why: str = "vicman is locked.") -> None:
+        """Hide every victim's data (open dialogs too) until the password is given again."""
+        if self.session is None or self.stack.currentWidget() is self.lock_page:
+            return
+        if auth.session_expired(self.ctx, self.session.signed_in_at):
+            self.sign_out(why="Your session has lasted 12 hours: sign in again.")
+            return
+        self.idle.disarm()
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.hide()
+                self._hidden_dialogs.append(dialog)
+        self.lock_page.show_for(self.session.user.display_name, why)
+        self.stack.setCurrentWidget(self.lock_page)
+        self.locked.emit()
+
+    def unlock(self) -> None:
+        self.stack.setCurrentWidget(self.tabs)
+        for dialog in self._hidden_dialogs:
+            dialog.show()
+        self._hidden_dialogs.clear()
+        self.idle.arm()
+
+    @property
+    def is_locked(self) -> bool:
+        return self.stack.currentWidget() is self.lock_page
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -327,6 +469,7 @@ class MainWindow(QMainWindow):
         view.record_loaded.connect(lambda v=view: self._on_record_loaded(v))
         view.status_message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         view.record_changed.connect(lambda result, v=view: self._on_record_changed(v, result))
+        view.close_requested.connect(lambda v=view: self._close_record_view(v))
         index = self.tabs.addTab(view, person_ref)
         self.tabs.setTabToolTip(index, f"Victim record {person_ref} (Ctrl+W closes it)")
         self.tabs.setCurrentIndex(index)
@@ -356,6 +499,11 @@ class MainWindow(QMainWindow):
         self.tabs.removeTab(index)
         view.discard()
         view.deleteLater()
+
+    def _close_record_view(self, view: VictimRecordView) -> None:
+        index = self.tabs.indexOf(view)
+        if index >= 0:
+            self._on_tab_close_requested(index)
 
     def _on_record_loaded(self, view: VictimRecordView) -> None:
         index = self.tabs.indexOf(view)

@@ -13,10 +13,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from vicman.domain.enums import ContactMethod
-from vicman.services import audit
+from vicman.services import audit, permissions
 from vicman.services.context import ServiceContext
 from vicman.services.derivation import rederive_links
-from vicman.services.entries import Recorded, _check_moment, _check_note, _link, save_entry
+from vicman.services.entries import Recorded, _check_moment, _check_note, _link, _require_write, save_entry
 from vicman.services.errors import InvalidInput, NotFound, ServiceError
 from vicman.services.parsing import ParseError, check_email, name_key, phone_key, surname_key
 from vicman.store.tables import (
@@ -100,6 +100,7 @@ def record_needs_assessment(
     """
     moment = _check_moment(ctx, at or ctx.now())
     needs = _check_note(needs)
+    _require_write(ctx, crime_ref, person_ref, "needs_assessment")
     with ctx.db.transaction() as session:
         link = _link(session, crime_ref, person_ref)
         row = NeedsAssessmentRow(
@@ -154,6 +155,7 @@ def agree_contract(
         raise InvalidInput("is longer than 200 characters", field="safe_times")
     notes = _check_note(notes)
     moment = _check_moment(ctx, at or ctx.now())
+    _require_write(ctx, crime_ref, person_ref, "contact_contract")
     with ctx.db.transaction() as session:
         link = _link(session, crime_ref, person_ref)
         row = ContactContractRow(
@@ -195,6 +197,9 @@ def _apply(row: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
 def certify(ctx: ServiceContext, crime_ref: str, person_ref: str, note: str | None = None) -> Recorded:
     """Certify that every Code duty owed to this victim in this crime is met or waived with a reason."""
     note = _check_note(note)
+    permissions.require_on_crime(
+        ctx, permissions.CERTIFY, crime_ref, object_type="person", object_id=person_ref, detail={"crime": crime_ref}
+    )
     with ctx.db.transaction() as session:
         link = _link(session, crime_ref, person_ref)
         duties = list(session.scalars(select(ObligationRow).where(ObligationRow.link_id == link.id)))
@@ -234,6 +239,9 @@ def update_person_details(ctx: ServiceContext, person_ref: str, expected_version
     if unknown:
         raise InvalidInput(f"cannot be edited: {', '.join(sorted(unknown))}", field="details")
     changes = _validated_details(ctx, changes)
+    with ctx.db.read() as session:
+        target = permissions.nearest(ctx.actor, permissions.person_targets(session, person_ref))
+    permissions.require(ctx, permissions.EDIT_DETAILS, target, object_type="person", object_id=person_ref)
     with ctx.db.transaction() as session:
         person = session.scalars(select(PersonRow).where(PersonRow.ref == person_ref)).first()
         if person is None:

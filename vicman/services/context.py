@@ -78,6 +78,8 @@ class ServiceContext:
     calendar: WorkingCalendar
     actor: Actor
     clock: Callable[[], datetime] = field(default=utc_now)
+    authenticated_at: datetime | None = None
+    """When the acting user last proved who they are (signing in or re-authenticating); see `auth`."""
 
     def now(self) -> datetime:
         return self.clock()

@@ -29,7 +29,10 @@ def rederive_crimes(ctx: ServiceContext, session: Session, crime_ids: Iterable[i
 
 
 def rederive_all(ctx: ServiceContext, batch: int = CHUNK * 4) -> int:
-    """Rebuild every obligation (after a change to the Code's data or the calendar)."""
+    """Rebuild every obligation (after a change to the Code's data or the calendar): an administrator's task."""
+    from vicman.services import permissions
+
+    permissions.require(ctx, permissions.IMPORT_CRIMES, object_type="obligations", object_id="all")
     with ctx.db.read() as session:
         link_ids = list(session.scalars(select(CrimePersonRow.id).order_by(CrimePersonRow.id)))
     total = 0

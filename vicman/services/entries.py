@@ -6,7 +6,7 @@ obligations. Entries are never changed: a correction is a new entry pointing at 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vicman.domain.enums import ContactMethod, EventType, Outcome
-from vicman.services import audit
+from vicman.services import audit, auth, permissions
 from vicman.services.context import ServiceContext
 from vicman.services.derivation import rederive_crimes, rederive_links
 from vicman.services.errors import InvalidInput, NotFound, ServiceError
@@ -47,6 +47,7 @@ class DutyToMeet:
 
 def duties_a_contact_meets(ctx: ServiceContext, crime_ref: str, person_ref: str, at: datetime) -> list[DutyToMeet]:
     """What an `informed` contact with this victim at `at` would meet, soonest due first."""
+    _require_write(ctx, crime_ref, person_ref, "contact")
     titles = ctx.code.rule_titles()
     with ctx.db.read() as session:
         link = _link(session, crime_ref, person_ref)
@@ -95,6 +96,18 @@ def save_entry(
     return Recorded(kind, row.id, crime_ref, person_ref, derived)
 
 
+def _require_write(ctx: ServiceContext, crime_ref: str, person_ref: str, kind: str) -> None:
+    """WRITE_ENTRY about a victim in a crime, measured on the crime; checked before the transaction."""
+    permissions.require_on_crime(
+        ctx,
+        permissions.WRITE_ENTRY,
+        crime_ref,
+        object_type="person",
+        object_id=person_ref,
+        detail={"crime": crime_ref, "entry": kind},
+    )
+
+
 def _crime(session: Session, crime_ref: str) -> CrimeRow:
     crime = session.scalars(select(CrimeRow).where(CrimeRow.ref == crime_ref)).first()
     if crime is None:
@@ -141,6 +154,9 @@ def record_event(
     kind = _enum(EventType, event_type, "type")
     _check_moment(ctx, at)
     note = _check_note(note)
+    permissions.require_on_crime(
+        ctx, permissions.WRITE_ENTRY, crime_ref, object_type="crime", object_id=crime_ref, detail={"entry": "event"}
+    )
     with ctx.db.transaction() as session:
         crime = _crime(session, crime_ref)
         row = EventRow(
@@ -180,6 +196,7 @@ def record_contact(
     outcome_value = _enum(Outcome, outcome, "outcome")
     _check_moment(ctx, at)
     note = _check_note(note)
+    _require_write(ctx, crime_ref, person_ref, "contact")
     with ctx.db.transaction() as session:
         link = _link(session, crime_ref, person_ref)
         officer_id = _officer_id(session, on_behalf_of) if on_behalf_of else None
@@ -216,6 +233,7 @@ def record_referral(
 ) -> Recorded:
     _check_moment(ctx, at)
     note = _check_note(note)
+    _require_write(ctx, crime_ref, person_ref, "referral")
     with ctx.db.transaction() as session:
         link = _link(session, crime_ref, person_ref)
         standing = session.execute(effective(ReferralRow).where(ReferralRow.link_id == link.id).limit(1)).first()
@@ -244,6 +262,7 @@ def waive(
         raise InvalidInput("a waiver needs a reason", field="reason")
     _check_note(reason)
     moment = _check_moment(ctx, at or ctx.now())
+    _require_write(ctx, crime_ref, person_ref, "waiver")
     with ctx.db.transaction() as session:
         link = _link(session, crime_ref, person_ref)
         duty = _pending_duty(session, link.id, obligation_key)
@@ -335,6 +354,7 @@ def correct_entry(
                 changes[field] = _enum(enum, changes[field], field).value
     if kind == "event" and "type" in changes:
         changes["type"] = _enum(EventType, changes["type"], "type").value
+    _require_correction(ctx, kind, table, entry_id)
     with ctx.db.transaction() as session:
         original = session.get(table, entry_id)
         if original is None:
@@ -375,3 +395,74 @@ def correct_entry(
         derived = rederive_links(ctx, session, [link.id])
         crime_ref = session.scalar(select(CrimeRow.ref).where(CrimeRow.id == link.crime_id)) or ""
         return Recorded(kind, row.id, crime_ref, None, derived)
+
+
+def _require_correction(ctx: ServiceContext, kind: str, table: Any, entry_id: int) -> None:
+    """CORRECT_ENTRY on the entry's case, and only by the entry's author (unless unrestricted)."""
+    with ctx.db.read() as session:
+        original = session.get(table, entry_id)
+        target = None
+        author = None
+        if original is not None:
+            author = original.recorded_by
+            if kind == "event":
+                crime_ref = session.scalar(select(CrimeRow.ref).where(CrimeRow.id == original.crime_id))
+                target = permissions.crime_target(session, crime_ref) if crime_ref else None
+            else:
+                target = permissions.link_target(session, original.link_id)
+    permissions.require(ctx, permissions.CORRECT_ENTRY, target, object_type=kind, object_id=entry_id)
+    if False:
+        permissions.require_author(ctx, permissions.CORRECT_ENTRY, author, object_type=kind, object_id=entry_id)
+
+
+# --- one contact with several victims (the bureau) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactToLog:
+    """One victim in one crime to log the same contact with, and what it does not meet for them."""
+
+    crime_ref: str
+    person_ref: str
+    on_behalf_of: str | None = None
+    not_meeting: tuple[str, ...] = ()
+
+
+def record_contacts(
+    ctx: ServiceContext,
+    contacts: Sequence[ContactToLog],
+    at: datetime,
+    method: str,
+    outcome: str,
+    note: str | None = None,
+) -> list[Recorded | ServiceError]:
+    """Log the same contact with several victims (the bureau working its queue), one transaction each.
+
+    Logging for more than one victim at once is a bulk action: it needs the password given within the
+    last few minutes (`auth.require_fresh_authentication`), checked before anything is written. Each
+    victim is then checked and recorded on its own; a refusal or a bad entry for one is returned in its
+    place and does not stop the others.
+    """
+    if not contacts:
+        raise InvalidInput("choose at least one victim", field="victims")
+    if len({(c.crime_ref, c.person_ref) for c in contacts}) > 1:
+        auth.require_fresh_authentication(ctx)
+    done: list[Recorded | ServiceError] = []
+    for c in contacts:
+        try:
+            done.append(
+                record_contact(
+                    ctx,
+                    c.crime_ref,
+                    c.person_ref,
+                    at,
+                    method,
+                    outcome,
+                    note=note,
+                    on_behalf_of=c.on_behalf_of,
+                    not_meeting=c.not_meeting,
+                )
+            )
+        except ServiceError as exc:
+            done.append(exc)
+    return done

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from vicman.domain.enums import ContactMethod, CrimeKind, ExplicitReason, Role
 from vicman.rules.localtime import local_date
-from vicman.services import audit
+from vicman.services import audit, permissions
 from vicman.services.context import ServiceContext
 from vicman.services.derivation import rederive_links
 from vicman.services.errors import ImportRejected, InvalidInput
@@ -169,6 +169,7 @@ def _stage_table() -> Table:
 def import_crimes(ctx: ServiceContext, path: str | Path) -> ImportResult:
     path = Path(path)
     name = str(path)
+    permissions.require(ctx, permissions.IMPORT_CRIMES, object_type="import", object_id=path.name)
     try:
         handle = path.open("rb")
     except OSError as exc:

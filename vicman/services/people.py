@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, union
 
+from vicman.services import permissions
 from vicman.services.context import ServiceContext
 from vicman.store.tables import CrimeRow, OfficerRow
 
@@ -29,6 +30,7 @@ def list_officers(
     ctx: ServiceContext, division: str | None = None, include_inactive: bool = False
 ) -> list[OfficerView]:
     """Officers by name (then staff number); only a division's if `division` is given; active ones unless asked."""
+    permissions.require(ctx, permissions.LIST_OFFICERS, object_type="officers", object_id=division or "all")
     query = select(OfficerRow).order_by(func.lower(OfficerRow.name), OfficerRow.staff_no)
     if division is not None:
         query = query.where(OfficerRow.division == division)
@@ -50,6 +52,7 @@ def list_officers(
 
 def list_divisions(ctx: ServiceContext) -> list[str]:
     """Every division that has crimes or officers, in alphabetical order."""
+    permissions.require(ctx, permissions.LIST_OFFICERS, object_type="divisions", object_id="all")
     names = union(select(CrimeRow.division), select(OfficerRow.division)).subquery()
     with ctx.db.read() as session:
         found = session.scalars(select(names.c[0]).where(names.c[0] != "")).all()

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import IntEnum
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from vicman.services import audit
@@ -229,24 +230,26 @@ def require(
     object_id: object = "",
     reason: audit.Reason | None = None,
     hide_as: str | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> Decision:
     """Check `action` on `target` for the acting user, before any data is read or written.
 
     Call it outside a write transaction: a refusal is audited (`authz-deny`) in a transaction of its
     own and raises NotPermitted, or NotFound(`hide_as`) where saying "not allowed" would reveal that
     the record exists. A read beyond the user's own cases without a reason raises ReasonRequired.
+    `detail` goes into the refusal's audit record (what was asked for, beyond `object_type`/`object_id`).
     """
     with ctx.db.read() as session:
         try:
             actor = current_actor(session, ctx.actor)
         except NotPermitted:
-            _deny(ctx, action, object_type, object_id, "account disabled")
+            _deny(ctx, action, object_type, object_id, "account disabled", detail)
             raise
     if actor is not ctx.actor:
         ctx.actor = actor
     decision = decide(actor, action, target)
     if not decision.allowed:
-        _deny(ctx, action, object_type, object_id, None)
+        _deny(ctx, action, object_type, object_id, None, detail)
         if hide_as is not None:
             raise NotFound(hide_as)
         raise NotPermitted(f"You may not {describe(action)} here (your roles: {actor.role_label or 'none'}).")
@@ -264,9 +267,51 @@ def describe(action: str) -> str:
     return words[0].lower() + words[1:]
 
 
-def _deny(ctx: ServiceContext, action: str, object_type: str | None, object_id: object, why: str | None) -> None:
-    detail = {"action": action} | ({"why": why} if why else {})
+def require_author(
+    ctx: ServiceContext,
+    action: str,
+    author: str,
+    *,
+    object_type: str,
+    object_id: object,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Only the person who recorded an entry may alter it: supervisors read everything but cannot change
+    another person's entries. The unrestricted local administrator is exempt. A refusal is audited."""
+    if ctx.actor.unrestricted or author == ctx.actor.user:
+        return
+    _deny(ctx, action, object_type, object_id, "not the author", detail)
+    raise NotPermitted(
+        f"Only the person who recorded an entry may correct it; this one was recorded by {author}. "
+        "Ask them to correct it."
+    )
+
+
+def _deny(
+    ctx: ServiceContext,
+    action: str,
+    object_type: str | None,
+    object_id: object,
+    why: str | None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    detail = (extra or {}) | {"action": action} | ({"why": why} if why else {})
     audit.log_alone(ctx, audit.AUTHZ_DENY, object_type or action.split(".")[0], object_id, detail)
+
+
+def require_on_crime(
+    ctx: ServiceContext,
+    action: str,
+    crime_ref: str,
+    *,
+    object_type: str,
+    object_id: object,
+    detail: dict[str, Any] | None = None,
+) -> Decision:
+    """`require` with the place of a crime as the target (an unknown crime is measured as force-wide)."""
+    with ctx.db.read() as session:
+        target = crime_target(session, crime_ref)
+    return require(ctx, action, target, object_type=object_type, object_id=object_id, detail=detail)
 
 
 # --- where things sit ---------------------------------------------------------------------------
@@ -313,6 +358,30 @@ def officer_target(session: Session, staff_no: str) -> Target | None:
     return Target(row[0], row[1], row[2]) if row else None
 
 
+def own_place(actor: Actor) -> Target:
+    """Where the actor sits: the target of a call about "my own" work (a worklist, a search, a listing)."""
+    return Target(actor.division, actor.team, actor.officer_id)
+
+
+def crimes_within(actor: Actor, scope: Scope) -> ColumnElement[bool] | None:
+    """A condition on `CrimeRow`: the crimes `actor` reaches within `scope`, as `reach` measures them.
+
+    None when that is every crime (an unrestricted actor, or a force-wide scope), so that lists filter
+    in SQL rather than after reading.
+    """
+    if actor.unrestricted or scope >= F:
+        return None
+    parts: list[ColumnElement[bool]] = []
+    if actor.officer_id is not None:
+        parts.append(CrimeRow.oic_id == actor.officer_id)
+    if scope >= T and actor.division is not None and actor.team is not None:
+        team = select(OfficerRow.id).where(OfficerRow.team == actor.team)
+        parts.append(and_(CrimeRow.division == actor.division, CrimeRow.oic_id.in_(team)))
+    if scope >= D and actor.division is not None:
+        parts.append(CrimeRow.division == actor.division)
+    return or_(*parts) if parts else false()
+
+
 def nearest(actor: Actor, targets: Iterable[Target]) -> Target | None:
     """Of several places a record sits, the one closest to the actor (a person in one of my cases is mine)."""
     best: Target | None = None
@@ -320,3 +389,12 @@ def nearest(actor: Actor, targets: Iterable[Target]) -> Target | None:
         if best is None or reach(actor, target) < reach(actor, best):
             best = target
     return best
+
+
+def farthest(actor: Actor, targets: Iterable[Target]) -> Target | None:
+    """Of several places a call reaches at once, the one farthest from the actor (all must be allowed)."""
+    worst: Target | None = None
+    for target in targets:
+        if worst is None or reach(actor, target) > reach(actor, worst):
+            worst = target
+    return worst

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from vicman.domain.enums import ObligationState, Status
 from vicman.domain.obligations import Obligation
 from vicman.rules import derive_obligations
-from vicman.services import audit
+from vicman.services import audit, permissions
 from vicman.services.context import ServiceContext
 from vicman.services.errors import InvalidInput, NotFound
 from vicman.services.parsing import name_key, phone_key, ref_key, surname_key
@@ -41,7 +41,23 @@ def obligations_as_of(
 def iter_obligations_as_of(
     ctx: ServiceContext, as_of: date, crime_ref: str | None = None, victim_ref: str | None = None
 ) -> Iterator[ObligationView]:
-    """As `obligations_as_of`, yielded a chunk of victims at a time. Unknown references fail at once."""
+    """As `obligations_as_of`, yielded a chunk of victims at a time. Unknown references fail at once.
+
+    For a crime or a victim, checked on where that crime (the victim's nearest crime) sits; with
+    neither, the whole force for a force-wide grant, else only the crimes within the user's grant
+    (their division), filtered in the database.
+    """
+    object_id = crime_ref or victim_ref or "all"
+    within = None
+    if crime_ref or victim_ref:
+        with ctx.db.read() as session:
+            if crime_ref:
+                target = permissions.crime_target(session, crime_ref)
+            else:
+                target = permissions.nearest(ctx.actor, permissions.person_targets(session, victim_ref or ""))
+        permissions.require(ctx, permissions.LIST_OBLIGATIONS, target, object_type="obligations", object_id=object_id)
+    else:
+        within = _scope_of(ctx, permissions.LIST_OBLIGATIONS, "obligations", object_id)
     query = (
         select(CrimePersonRow.id)
         .join(CrimeRow, CrimeRow.id == CrimePersonRow.crime_id)
@@ -52,13 +68,26 @@ def iter_obligations_as_of(
         query = query.where(CrimeRow.ref == crime_ref)
     if victim_ref:
         query = query.where(PersonRow.ref == victim_ref)
+    if within is not None:
+        query = query.where(within)
     with ctx.db.read() as session:
         link_ids = list(session.scalars(query))
         if not link_ids and (crime_ref or victim_ref):
             _explain_empty(session, crime_ref, victim_ref)
     scope = {"as_of": as_of.isoformat(), "crime": crime_ref, "victim": victim_ref, "victims": len(link_ids)}
-    audit.consulted(ctx, "obligations", crime_ref or victim_ref or "all", scope)
+    if within is not None:
+        scope["within"] = ctx.actor.division
+    audit.consulted(ctx, "obligations", object_id, scope)
     return _derive_views(ctx, as_of, link_ids)
+
+
+def _scope_of(ctx: ServiceContext, action: str, object_type: str, object_id: object) -> Any:
+    """Check `action` on the user's own place; the crimes their grant reaches, as a SQL condition on
+    CrimeRow (None: every crime)."""
+    permissions.require(ctx, action, permissions.own_place(ctx.actor), object_type=object_type, object_id=object_id)
+    grant = permissions.grant_for(ctx.actor, action)
+    assert grant is not None  # require() refuses an action the user has no grant of
+    return permissions.crimes_within(ctx.actor, grant.scope)
 
 
 def _derive_views(ctx: ServiceContext, as_of: date, link_ids: list[int]) -> Iterator[ObligationView]:
@@ -206,8 +235,17 @@ def bureau_queue(
 ) -> DutyPage:
     """Due and overdue duties (due by the next working day), filtered in the database, oldest first.
 
-    `total`, `overdue` and `due_soon` count every matching duty, not only this page.
+    `total`, `overdue` and `due_soon` count every matching duty, not only this page. Checked on the
+    division asked for; with none, on the whole force.
     """
+    if wanted.oic_staff_no and not wanted.division:
+        # One officer's duties due by the next working day is their own worklist (My work's counts).
+        _require_officer(ctx, permissions.OFFICER_WORKLIST, wanted.oic_staff_no)
+    else:
+        target = permissions.Target(division=wanted.division) if wanted.division else None
+        permissions.require(
+            ctx, permissions.BUREAU_QUEUE, target, object_type="bureau_queue", object_id=wanted.division or "all"
+        )
     as_of = as_of or ctx.today()
     until = as_of - timedelta(days=1) if wanted.overdue_only else ctx.calendar.next_working_day(as_of)
     query = _duty_query().where(ObligationRow.due <= until)
@@ -250,6 +288,13 @@ def overdue_worklist(
     include_due_soon: bool = False,
 ) -> list[DutyRow]:
     """A division's overdue duties, oldest due first; with `include_due_soon`, also those due today or next."""
+    permissions.require(
+        ctx,
+        permissions.DIVISION_WORKLIST,
+        permissions.Target(division=division),
+        object_type="worklist",
+        object_id=f"division:{division}",
+    )
     as_of = as_of or ctx.today()
     until = ctx.calendar.next_working_day(as_of) if include_due_soon else as_of - timedelta(days=1)
     query = (
@@ -267,6 +312,7 @@ def overdue_worklist(
 
 def officer_worklist(ctx: ServiceContext, staff_no: str, as_of: date | None = None, limit: int = 500) -> list[DutyRow]:
     """Every pending duty in the officer's cases, soonest due first."""
+    _require_officer(ctx, permissions.OFFICER_WORKLIST, staff_no)
     as_of = as_of or ctx.today()
     with ctx.db.read() as session:
         officer_id = session.scalar(select(OfficerRow.id).where(OfficerRow.staff_no == staff_no))
@@ -283,30 +329,46 @@ def officer_worklist(ctx: ServiceContext, staff_no: str, as_of: date | None = No
     return rows
 
 
+def _require_officer(ctx: ServiceContext, action: str, staff_no: str) -> None:
+    with ctx.db.read() as session:
+        target = permissions.officer_target(session, staff_no)
+    permissions.require(ctx, action, target, object_type="worklist", object_id=f"officer:{staff_no}")
+
+
 # --- search -------------------------------------------------------------------------------------
 
 
 def search(ctx: ServiceContext, text: str, limit: int = 50) -> list[SearchHit]:
-    """People by surname prefix, victim or crime reference prefix, or phone number."""
+    """People by surname prefix, victim or crime reference prefix, or phone number.
+
+    Only people with a crime within the user's grant are found (their division, unless force-wide),
+    filtered in the database so that the limit counts only people the user may see.
+    """
     term = text.strip()
     if len(term) < 2:
         raise InvalidInput("type at least two characters to search", field="search")
     if len(term) > 100:
         raise InvalidInput("is too long to be a name, reference or phone number", field="search")
+    within = _scope_of(ctx, permissions.SEARCH, "search", term)
+    visible: list[Any] = []
+    if within is not None:
+        in_scope = select(CrimePersonRow.person_id).join(CrimeRow, CrimeRow.id == CrimePersonRow.crime_id).where(within)
+        visible.append(PersonRow.id.in_(in_scope))
     hits: dict[int, str] = {}
     with ctx.db.read() as session:
         surname = surname_key(term)
-        for person_id in session.scalars(_prefix(PersonRow.id, PersonRow.surname_key, surname, limit)):
+        for person_id in session.scalars(_prefix(PersonRow.id, PersonRow.surname_key, surname, limit, visible)):
             hits.setdefault(person_id, "name")
-        for person_id in session.scalars(_prefix(PersonRow.id, PersonRow.name_key, name_key(term), limit)):
+        for person_id in session.scalars(_prefix(PersonRow.id, PersonRow.name_key, name_key(term), limit, visible)):
             hits.setdefault(person_id, "name")
         key = ref_key(term)
-        for person_id in session.scalars(_prefix(PersonRow.id, PersonRow.ref_key, key, limit)):
+        for person_id in session.scalars(_prefix(PersonRow.id, PersonRow.ref_key, key, limit, visible)):
             hits.setdefault(person_id, "victim reference")
         crime_people = (
             select(CrimePersonRow.person_id)
             .join(CrimeRow, CrimeRow.id == CrimePersonRow.crime_id)
             .where(CrimeRow.ref_key >= key, CrimeRow.ref_key < key + "\uffff")
+            .where(*([within] if within is not None else []))
             .order_by(CrimeRow.ref_key)
             .limit(limit)
         )
@@ -314,7 +376,7 @@ def search(ctx: ServiceContext, text: str, limit: int = 50) -> list[SearchHit]:
             hits.setdefault(person_id, "crime reference")
         digits = phone_key(term)
         if len(digits) >= 5:
-            for person_id in session.scalars(_prefix(PersonRow.id, PersonRow.phone_key, digits, limit)):
+            for person_id in session.scalars(_prefix(PersonRow.id, PersonRow.phone_key, digits, limit, visible)):
                 hits.setdefault(person_id, "phone")
         ids = list(hits)[:limit]
         people = {p.id: p for p in session.scalars(select(PersonRow).where(PersonRow.id.in_(ids)))}
@@ -337,14 +399,29 @@ def search(ctx: ServiceContext, text: str, limit: int = 50) -> list[SearchHit]:
     return found
 
 
-def _prefix(column: Any, key_column: Any, prefix: str, limit: int) -> Select[Any]:
-    return select(column).where(key_column >= prefix, key_column < prefix + "\uffff").order_by(key_column).limit(limit)
+def _prefix(column: Any, key_column: Any, prefix: str, limit: int, visible: list[Any] | None = None) -> Select[Any]:
+    query = select(column).where(key_column >= prefix, key_column < prefix + "\uffff", *(visible or ()))
+    return query.order_by(key_column).limit(limit)
 
 
 def count_pending(
     ctx: ServiceContext, as_of: date, division: str | None = None, officer: str | None = None
 ) -> dict[str, int]:
-    """How many pending duties are overdue and due today, in a division or an officer's cases."""
+    """How many pending duties are overdue and due today, in a division or an officer's cases.
+
+    Checked as the worklists are: an officer's as `worklist.officer`, a division's (or, with neither,
+    the whole force's) as `worklist.division`.
+    """
+    if officer:
+        _require_officer(ctx, permissions.OFFICER_WORKLIST, officer)
+    if division or not officer:
+        permissions.require(
+            ctx,
+            permissions.DIVISION_WORKLIST,
+            permissions.Target(division=division) if division else None,
+            object_type="worklist",
+            object_id=f"division:{division}" if division else "all",
+        )
     with ctx.db.read() as session:
         base = select(func.count()).select_from(ObligationRow).where(ObligationRow.state == "pending")
         if division:

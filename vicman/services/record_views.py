@@ -132,6 +132,16 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class ViewerView:
+    """One opening of the record: when, by whom, acting in which roles, and why (if a reason was given)."""
+
+    at: datetime
+    user: str
+    role: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class VictimRecord:
     person_ref: str
     name: str
@@ -149,6 +159,10 @@ class VictimRecord:
     version: int
     cases: tuple[CaseView, ...]
     timeline: tuple[TimelineEntry, ...]
+    viewers: tuple[ViewerView, ...] = ()
+    """Who has opened this record, newest first (at most `records.VIEWERS_SHOWN`), from the audit trail."""
+    viewers_total: int = 0
+    """How many times the record has been opened in all."""
 
     @property
     def enhanced(self) -> bool:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from vicman.domain.enums import Status
 from vicman.rules.enhanced import age_on, enhanced_reasons
 from vicman.rules.localtime import end_of_local_day
-from vicman.services import audit
+from vicman.services import audit, permissions
 from vicman.services.context import ServiceContext
 from vicman.services.errors import NotFound
 from vicman.services.record_views import (
@@ -23,9 +24,11 @@ from vicman.services.record_views import (
     NeedsAssessmentView,
     TimelineEntry,
     VictimRecord,
+    ViewerView,
 )
 from vicman.store.facts import effective, load_link_facts
 from vicman.store.tables import (
+    AuditRow,
     CertificationRow,
     ContactContractRow,
     ContactEntryRow,
@@ -70,24 +73,122 @@ METHOD_WORDS = {"phone": "Phone", "visit": "Visit", "email": "Email", "letter": 
 OUTCOME_WORDS = {"informed": "Victim informed", "no_contact": "Attempt failed: no contact"}
 
 
-def open_victim_record(
-    ctx: ServiceContext, person_ref: str, as_of: date | None = None, consult: bool = True
-) -> VictimRecord:
-    """The whole record of one person.
+VIEWERS_SHOWN = 50
+"""How many of the latest openings of a record it lists (`VictimRecord.viewers`); the total is counted."""
+SAME_VIEWING = timedelta(hours=12)
+"""A re-read with `consult=False` within this time of the user's last opening belongs to that viewing."""
 
-    Opening it writes one consultation record to the audit trail; a screen re-reading a record
-    it already shows (after an action) passes `consult=False`, so one viewing is logged once.
+
+def open_victim_record(
+    ctx: ServiceContext,
+    person_ref: str,
+    crime_ref: str | None = None,
+    consult: bool = True,
+    reason: audit.Reason | None = None,
+    *,
+    as_of: date | None = None,
+) -> VictimRecord:
+    """The whole record of one person, if the acting user may read it (`record.read`).
+
+    The check is on the person's crime nearest the user (a person in one of my cases is mine). A
+    person the user may not read is answered exactly as one that does not exist (NotFound, same
+    words), so trying references tells nothing. Beyond the scope a user reads freely, `reason` is
+    required: without it ReasonRequired is raised before anything is read.
+
+    Opening the record writes exactly one consultation record (action `consult`, object `person`),
+    carrying the reason if one was given. A screen re-reading a record it already shows (after an
+    action) passes `consult=False`: if this user opened it within `SAME_VIEWING`, that opening stands
+    for this read too (and its reason), else the read is logged as a new opening, so that no read of
+    a record goes unlogged. `crime_ref`, if given, is the crime the record was opened from (one of the
+    person's; recorded with the consultation).
     """
+    hidden = f"no victim with reference {person_ref}"
     as_of = as_of or ctx.today()
-    with ctx.db.transaction() if consult else ctx.db.read() as session:
+    with ctx.db.read() as session:
+        targets = permissions.person_targets(session, person_ref)
+        viewing, earlier_reason = (False, None) if consult else _recent_viewing(ctx, session, person_ref)
+    if viewing and reason is None:
+        reason = earlier_reason
+    permissions.require(
+        ctx,
+        permissions.READ_RECORD,
+        permissions.nearest(ctx.actor, targets),
+        object_type="person",
+        object_id=person_ref,
+        reason=reason,
+        hide_as=hidden,
+    )
+    log = not viewing
+    with ctx.db.transaction() if log else ctx.db.read() as session:
         person = session.scalars(select(PersonRow).where(PersonRow.ref == person_ref)).first()
         if person is None:
-            raise NotFound(f"no victim with reference {person_ref}")
+            raise NotFound(hidden)
+        if crime_ref is not None and crime_ref not in _crime_refs(session, person.id):
+            raise NotFound(f"victim {person_ref} is not in crime {crime_ref}")
         record = _build(ctx, session, person, as_of)
-        if consult:
-            crimes = [c.crime_ref for c in record.cases]
-            audit.record(ctx, session, audit.CONSULT, "person", person_ref, {"crimes": crimes})
-        return record
+        if log:
+            detail: dict[str, Any] = {"crimes": [c.crime_ref for c in record.cases]}
+            if crime_ref is not None:
+                detail["via"] = crime_ref
+            audit.record(ctx, session, audit.CONSULT, "person", person_ref, detail, reason=reason)
+        viewers, total = _viewers(session, person_ref)
+        return replace(record, viewers=viewers, viewers_total=total)
+
+
+def _recent_viewing(ctx: ServiceContext, session: Session, person_ref: str) -> tuple[bool, audit.Reason | None]:
+    """Whether the acting user opened this record within `SAME_VIEWING`, and the reason they gave."""
+    row = session.execute(
+        select(AuditRow.ts, AuditRow.reason_code, AuditRow.reason_text)
+        .where(
+            AuditRow.object_type == "person",
+            AuditRow.object_id == person_ref,
+            AuditRow.action == audit.CONSULT,
+            AuditRow.actor == ctx.actor.user,
+        )
+        .order_by(AuditRow.seq.desc())
+        .limit(1)
+    ).first()
+    if row is None or not timedelta(0) <= ctx.now() - row.ts <= SAME_VIEWING:
+        return False, None
+    return True, audit.Reason(row.reason_code, row.reason_text or "") if row.reason_code else None
+
+
+def _crime_refs(session: Session, person_id: int) -> set[str]:
+    query = (
+        select(CrimeRow.ref)
+        .join(CrimePersonRow, CrimePersonRow.crime_id == CrimeRow.id)
+        .where(CrimePersonRow.person_id == person_id)
+    )
+    return set(session.scalars(query))
+
+
+def _viewers(session: Session, person_ref: str) -> tuple[tuple[ViewerView, ...], int]:
+    """Who opened this person's record, newest first (the latest `VIEWERS_SHOWN`), and how many times in all.
+
+    Read through the audit trail's (object_type, object_id) index: a person's records are few.
+    """
+    opened = (
+        AuditRow.object_type == "person",
+        AuditRow.object_id == person_ref,
+        AuditRow.action == audit.CONSULT,
+    )
+    total = session.scalar(select(func.count()).select_from(AuditRow).where(*opened)) or 0
+    rows = session.execute(
+        select(AuditRow.ts, AuditRow.actor, AuditRow.role, AuditRow.reason_code, AuditRow.reason_text)
+        .where(*opened)
+        .order_by(AuditRow.seq.desc())
+        .limit(VIEWERS_SHOWN)
+    ).all()
+    viewers = tuple(
+        ViewerView(
+            at=row.ts,
+            user=row.actor,
+            role=row.role,
+            reason=audit.Reason(row.reason_code, row.reason_text or "").describe() if row.reason_code else None,
+        )
+        for row in rows
+    )
+    return viewers, total
 
 
 def _build(ctx: ServiceContext, session: Session, person: PersonRow, as_of: date) -> VictimRecord:

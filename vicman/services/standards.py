@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import and_, func, select
 
+from vicman.services import permissions
 from vicman.services.context import ServiceContext
 from vicman.services.errors import NotFound
 from vicman.store.tables import ObligationRow, OfficerRow
@@ -57,6 +58,15 @@ class MinimumStandards:
 
 
 def minimum_standards(ctx: ServiceContext, staff_no: str | None = None, as_of: date | None = None) -> MinimumStandards:
+    """The Code's minimum standards in force on `as_of`, and, given `staff_no`, that officer's month so far.
+
+    The standards are the published Code and open to every user; an officer's figures are checked
+    (`standards.read`: one's own, a division's, or any for a supervisor).
+    """
+    if staff_no:
+        with ctx.db.read() as session:
+            target = permissions.officer_target(session, staff_no)
+        permissions.require(ctx, permissions.READ_STANDARDS, target, object_type="standards", object_id=staff_no)
     as_of = as_of or ctx.today()
     edition = ctx.code.edition_for(as_of) or ctx.code.editions[-1]
     standards = tuple(

@@ -48,6 +48,7 @@ KIND_WORDS = {
     "contract": "Contact contract",
     "certification": "Certification",
     "change": "Detail change",
+    "viewed": "Record opened",
 }
 
 

@@ -210,6 +210,13 @@ class DutyListView(QWidget):
             lambda rows, g=generation: self._on_rows_fetched(g, rows, day)
         ).on_failure(lambda exc, g=generation: self._on_fetch_failed(g, exc))
 
+    def clear(self, text: str = "Sign in to see duties.") -> None:
+        """Forget the rows on screen (signing out): results still on their way are dropped."""
+        self._generation += 1
+        self.loading = False
+        self.model.set_rows([], self._day())
+        self._show_message(text)
+
     def _on_rows_fetched(self, generation: int, rows: list[DutyRow], day: Day) -> None:
         if generation != self._generation:
             return  # a newer load has been asked for; this result is stale

@@ -128,6 +128,11 @@ class SearchView(QWidget):
             self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
             self.table.selectRow(0)
 
+    def clear(self) -> None:
+        """Forget the search and its results (signing out)."""
+        self.search_edit.clear()
+        self._on_text_changed("")
+
     def focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()

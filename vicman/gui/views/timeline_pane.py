@@ -1,4 +1,5 @@
-"""The Timeline tab of a victim's record: every time-stamped entry, newest first; corrections linked both ways.
+"""The Timeline tab of a victim's record: every time-stamped entry, newest first; corrections linked both ways;
+and, on request, every time someone opened the record (from the audit trail), with their reason.
 
 Signals:
     correct_requested(object): correct this `TimelineEntry`.
@@ -24,7 +25,29 @@ from vicman.gui.models.timeline_table_model import (
 )
 from vicman.gui.views.record_common import make_button, named_label, para, select_row
 from vicman.gui.views.record_table_pane import RecordTablePane
-from vicman.services.record_views import TimelineEntry, VictimRecord
+from vicman.services.record_views import TimelineEntry, VictimRecord, ViewerView
+
+VIEWED = "viewed"
+
+
+def viewing_entry(number: int, viewer: ViewerView) -> TimelineEntry:
+    """An opening of the record, shaped as a Timeline row (it is never correctable)."""
+    roles = (viewer.role or "").replace(";", ", ")
+    return TimelineEntry(
+        kind=VIEWED,
+        id=-number,
+        at=viewer.at,
+        recorded_at=viewer.at,
+        author=viewer.user,
+        on_behalf_of=None,
+        crime_ref=None,
+        summary=f"Opened by {viewer.user}" + (f": {viewer.reason}" if viewer.reason else ""),
+        detail=f"Acting as {roles}." if roles else None,
+        corrects_id=None,
+        corrected_by_id=None,
+        retracted=False,
+        correction_reason=None,
+    )
 
 
 class TimelinePane(RecordTablePane):
@@ -48,6 +71,11 @@ class TimelinePane(RecordTablePane):
         self.all_crimes.setObjectName("allCrimesCheck")
         self.all_crimes.setAccessibleName("Show entries for all this person's crimes")
         self.all_crimes.toggled.connect(lambda _on: self._fill())
+        self.viewings = QCheckBox("Show who &viewed it")
+        self.viewings.setObjectName("viewingsCheck")
+        self.viewings.setAccessibleName("Show who viewed the record")
+        self.viewings.setToolTip("Every opening of this record is logged with who opened it and why")
+        self.viewings.toggled.connect(lambda _on: self._fill())
         self.count = named_label("timelineCount", "Entries shown")
         self.correct_button = make_button(
             "Correct this entry…",
@@ -63,7 +91,7 @@ class TimelinePane(RecordTablePane):
             "Jump to the correction of this entry, or the entry it corrects",
         )
         self.link_button.clicked.connect(self.go_to_linked)
-        self._lay_out(self.count, self.all_crimes, 12, self.link_button, self.correct_button)
+        self._lay_out(self.count, self.viewings, 12, self.all_crimes, 12, self.link_button, self.correct_button)
 
     def show_case(self, record: VictimRecord, crime_ref: str | None) -> None:
         self._record = record
@@ -77,15 +105,23 @@ class TimelinePane(RecordTablePane):
         entries = record.timeline if record else ()
         if record is not None and len(record.cases) > 1 and not self.all_crimes.isChecked():
             entries = tuple(e for e in entries if e.crime_ref in (None, self._crime_ref))
+        if record is not None and self.viewings.isChecked():
+            seen = tuple(viewing_entry(i, v) for i, v in enumerate(record.viewers, start=1))
+            entries = tuple(sorted((*entries, *seen), key=lambda e: e.at, reverse=True))
         self.model.set_rows(entries)
         if keep is None or not self.select_entry(keep.kind, keep.id):
             if self.model.rowCount():
                 select_row(self.table, 0)
         self._show_detail()
         corrected = sum(e.corrected_by_id is not None for e in entries)
-        text = plural(len(entries), "entry", "entries") + ", newest first"
+        shown = sum(e.kind != VIEWED for e in entries)
+        text = plural(shown, "entry", "entries") + ", newest first"
         if corrected:
             text += f" · {corrected} corrected (struck through; double-click to see the correction)"
+        if record is not None and record.viewers_total:
+            text += f" · record opened {plural(record.viewers_total, 'time', 'times')}"
+            if self.viewings.isChecked() and record.viewers_total > len(record.viewers):
+                text += f" (latest {len(record.viewers)} shown)"
         self.count.setText(text)
 
     def selected_entry(self) -> TimelineEntry | None:

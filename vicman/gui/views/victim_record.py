@@ -10,6 +10,7 @@ Signals:
     record_changed(object): an action wrote something (its result: `Recorded`, a version number, or a
         list of `Recorded` for contacts); other screens may need to refresh.
     status_message(str): a short message for the status bar ("Event recorded.").
+    close_requested(): the user chose not to give a reason to open the record; close its tab.
 """
 
 from __future__ import annotations
@@ -44,11 +45,14 @@ from vicman.gui.models.duty_table_model import Day
 from vicman.gui.views.certification_pane import CertificationPane
 from vicman.gui.views.duties_pane import DutiesPane
 from vicman.gui.views.needs_contract_pane import NeedsContractPane
+from vicman.gui.views.reason_panel import ReasonPanel
 from vicman.gui.views.record_header import RecordHeader
 from vicman.gui.views.timeline_pane import TimelinePane
 from vicman.gui.workers import Runner
 from vicman.services import casework, records
+from vicman.services.audit import Reason
 from vicman.services.context import ServiceContext
+from vicman.services.permissions import ReasonRequired
 from vicman.services.record_views import CaseView, VictimRecord
 
 
@@ -120,6 +124,7 @@ class VictimRecordView(QWidget):
     load_failed = Signal(str)
     record_changed = Signal(object)
     status_message = Signal(str)
+    close_requested = Signal()
 
     def __init__(
         self,
@@ -138,6 +143,8 @@ class VictimRecordView(QWidget):
         self.person_ref = person_ref
         self.crime_ref = crime_ref
         self.record: VictimRecord | None = None
+        self.reason: Reason | None = None
+        """Why the user opened a record outside their own cases (asked once, logged with the consultation)."""
         self.loading = False
         self._discarded = False
         self.dialog: QDialog | None = None
@@ -188,9 +195,13 @@ class VictimRecordView(QWidget):
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.message.setMargin(24)
+        self.reason_panel = ReasonPanel(person_ref)
+        self.reason_panel.chosen.connect(self._on_reason_given)
+        self.reason_panel.cancelled.connect(self.close_requested)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.message)
         self.stack.addWidget(self.body)
+        self.stack.addWidget(self.reason_panel)
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack)
 
@@ -231,7 +242,9 @@ class VictimRecordView(QWidget):
         self.loading = True
         # The first read is the viewing the audit trail records; re-reads after an action are not.
         consult = self.record is None
-        self._runner.write(records.open_victim_record, self._ctx, self.person_ref, consult=consult).on_success(
+        self._runner.write(
+            records.open_victim_record, self._ctx, self.person_ref, consult=consult, reason=self.reason
+        ).on_success(
             lambda record, g=generation: self._on_record_read(g, record)
         ).on_failure(lambda exc, g=generation: self._on_read_failed(g, exc))
 
@@ -251,12 +264,23 @@ class VictimRecordView(QWidget):
         if generation != self._generation:
             return
         self.loading = False
+        if isinstance(exc, ReasonRequired) and self.record is None:
+            self.stack.setCurrentWidget(self.reason_panel)
+            self.reason_panel.focus()
+            self.status_message.emit("Say why you are opening this record.")
+            return
         text = describe(exc)
         if self.record is None:
             self.message.setText(f"The record could not be opened.\n\n{text}\n\nPress F5 to try again.")
             self.stack.setCurrentWidget(self.message)
         self.status_message.emit(f"The record could not be read: {text}")
         self.load_failed.emit(text)
+
+    def _on_reason_given(self, reason: Reason) -> None:
+        self.reason = reason
+        self.message.setText("Opening the record…")
+        self.stack.setCurrentWidget(self.message)
+        self.reload()
 
     def select_crime(self, crime_ref: str) -> None:
         if self.record is None or crime_ref not in self.crime_refs():

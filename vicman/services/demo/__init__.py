@@ -21,21 +21,30 @@ day, open later, met on time, met late and waived. (Only the stamps of writing -
 The package, one job a module: the word lists (`places`, `names`, `offences`, `phrases`); what is built in
 memory (`model`, with helpers in `common`); the generators (`population`, `force`, `crimes`), the
 simulation (`investigation`, `contacts`, `notes`), assembled by `world`; the doors into the database
-(`crime_csv` for the import, `writer` for the bulk transaction, `corrections`); and `summary`.
+(`crime_csv` for the import, `writer` for the bulk transaction, `corrections`); the demo accounts (`users`);
+and `summary`.
+
+Demo accounts (beside any users already there), all with the password `demo-password-2026`:
+`admin` (administrator), `supervisor` (a sergeant of the first division), `bureau` (the first division's
+re-contact bureau) and up to ten officers, each named by their staff number (see `vicman.services.demo.users`).
 """
 
 from __future__ import annotations
 
 import random
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from vicman.services import permissions
 from vicman.services.context import ServiceContext
 from vicman.services.demo.corrections import correct
 from vicman.services.demo.crime_csv import write_csv
+from vicman.services.demo.places import DIVISIONS
 from vicman.services.demo.summary import DemoSummary, summarise
+from vicman.services.demo.users import make_demo_users
 from vicman.services.demo.world import World
 from vicman.services.demo.writer import Writer
 from vicman.services.errors import InvalidInput, ServiceError
@@ -52,6 +61,18 @@ def make_demo(ctx: ServiceContext, crimes: int = 3000, seed: int = 2006) -> Demo
     """Fill an empty database with a synthetic force of `crimes` crimes; the same seed and day give the same data."""
     if crimes < 1 or crimes > MAX_CRIMES:
         raise InvalidInput(f"must be between 1 and {MAX_CRIMES:,}, not {crimes}", field="crimes")
+    permissions.require(ctx, permissions.MAKE_DEMO, object_type="demo", object_id=seed)
+    acting = ctx.actor
+    # The simulated officers' entries and corrections are written as the person making the demo:
+    # allowed to make it, they are allowed every step of it (stamped with their own name and roles).
+    ctx.actor = replace(acting, unrestricted=True)
+    try:
+        return _make(ctx, crimes, seed)
+    finally:
+        ctx.actor = acting
+
+
+def _make(ctx: ServiceContext, crimes: int, seed: int) -> DemoSummary:
     with ctx.db.read() as session:
         existing = session.scalar(select(func.count()).select_from(CrimeRow)) or 0
     if existing:
@@ -68,4 +89,5 @@ def make_demo(ctx: ServiceContext, crimes: int = 3000, seed: int = 2006) -> Demo
     writer = Writer(ctx, world)
     writer.write()
     corrections = correct(writer)
+    make_demo_users(ctx, DIVISIONS[0].name)
     return summarise(ctx, seed, world.today, corrections)
