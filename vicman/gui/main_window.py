@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.idle = IdleWatch(session_policy.DEFAULT_IDLE_MINUTES * 60, parent=self)
         self.idle.idle.connect(lambda: self.lock("You have been away, so vicman has hidden the records."))
+        self.idle.timer.timeout.connect(self.check_session_age)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
@@ -361,12 +362,18 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(why, 30_000)
         self.ask_who_you_are()
 
+    def check_session_age(self) -> bool:
+        """End a session that has lasted its 12 hours (a shift), however busy; True if it ended."""
+        if self.session is None or not auth.session_expired(self.ctx, self.session.signed_in_at):
+            return False
+        self.sign_out(why="Your session has lasted 12 hours: sign in again.")
+        return True
+
     def lock(self, why: str = "vicman is locked.") -> None:
         """Hide every victim's data (open dialogs too) until the password is given again."""
         if self.session is None or self.stack.currentWidget() is self.lock_page:
             return
-        if auth.session_expired(self.ctx, self.session.signed_in_at):
-            self.sign_out(why="Your session has lasted 12 hours: sign in again.")
+        if self.check_session_age():
             return
         self.idle.disarm()
         for dialog in self.findChildren(QDialog):
