@@ -39,11 +39,17 @@ from sqlalchemy import func, select
 from vicman.domain.enums import ObligationState, Outcome, Status
 from vicman.gui.app import build_main_window
 from vicman.gui.dialogs.common import set_moment
+from vicman.gui.dialogs.sample_review import SampleReviewDialog
 from vicman.gui.main_window import MainWindow
+from vicman.gui.views.dip_samples import DipSamplesView
+from vicman.gui.views.team_compliance import TeamComplianceView
 from vicman.gui.views.victim_record import TAB_CERTIFICATION, TAB_DUTIES, TAB_NEEDS, TAB_TIMELINE, VictimRecordView
 from vicman.rules.localtime import LONDON
+from vicman.services import dip_sampling, users
 from vicman.services.context import Actor, ServiceContext, open_context
 from vicman.services.demo import make_demo
+from vicman.services.demo.users import DEMO_PASSWORD
+from vicman.services.dip_sample_views import QUESTIONS, SampleItemView
 from vicman.services.parsing import surname_key
 from vicman.services.people import OfficerView
 from vicman.store.tables import (
@@ -54,6 +60,7 @@ from vicman.store.tables import (
     ObligationRow,
     OfficerRow,
     PersonRow,
+    UserRow,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -79,6 +86,11 @@ EXPECTED = (
     "edit_details.png",
     "about.png",
     "overdue_notice.png",
+    "sample_review.png",
+    "dip_samples.png",
+    "team_compliance.png",
+    "my_work_findings.png",
+    "reason_panel.png",
 )
 # Where `make run` keeps its demo database: what About shows.
 DB_LOCATION = "~/.local/share/vicman/demo.sqlite3"
@@ -179,6 +191,7 @@ def _choose_victim(ctx: ServiceContext, officer_id: int) -> tuple[str, str, str]
         ).all()
         crimes = {c.id: c for c in session.scalars(select(CrimeRow))}
         people = {p.id: p for p in session.scalars(select(PersonRow))}
+        officers = {o.id: o for o in session.scalars(select(OfficerRow))}
         duties: dict[int, list[tuple[str, date]]] = defaultdict(list)
         for link_id, state, due in session.execute(
             select(ObligationRow.link_id, ObligationRow.state, ObligationRow.due)
@@ -218,10 +231,14 @@ def _choose_victim(ctx: ServiceContext, officer_id: int) -> tuple[str, str, str]
         )
         return value, person.ref
 
+    officer = next(o for o in officers.values() if o.id == officer_id)
+    team_ids = {o.id for o in officers.values() if o.division == officer.division and o.team == officer.team}
     usable = [
         link
         for link in links
-        if link.role == "victim"
+        # The officer's team's cases: the officer opens the record without being asked why.
+        if crimes[link.crime_id].oic_id in team_ids
+        and link.role == "victim"
         and crimes[link.crime_id].closed_at is None
         and any(state == pending for state, _ in duties[link.id])
         and link.id in correctable
@@ -356,7 +373,20 @@ def _save_dialog(shooter: Shooter, dialog, view: VictimRecordView) -> None:
 # --- the screens -----------------------------------------------------------------------------
 
 
-def _sign_in(shooter: Shooter, cast: Cast) -> None:
+def cast_account(ctx: ServiceContext, cast: Cast) -> str:
+    """The cast officer's demo account (officer and bureau, to show both screens), made if the demo has none."""
+    username = cast.officer.staff_no.lower()
+    existing = {u.username: u for u in users.list_users(ctx)}
+    if username not in existing:
+        users.add_user(
+            ctx, username, cast.officer.name, DEMO_PASSWORD, ["officer", "bureau"], staff_no=cast.officer.staff_no
+        )
+    elif set(existing[username].roles) != {"officer", "bureau"}:
+        users.set_roles(ctx, username, ["officer", "bureau"])
+    return username
+
+
+def _sign_in(shooter: Shooter, username: str) -> None:
     window = shooter.window
     window.show()
     window.resize(*SIZE)
@@ -364,13 +394,10 @@ def _sign_in(shooter: Shooter, cast: Cast) -> None:
     wait_until(lambda: window.sign_in_dialog is not None)
     dialog = window.sign_in_dialog
     assert dialog is not None
-    dialog.filter_edit.setText(cast.officer.name.split()[-1][:3].lower())  # a few letters narrow the list
-    for row in range(dialog.list.count()):
-        item = dialog.list.item(row)
-        if item.data(Qt.ItemDataRole.UserRole) == cast.officer.staff_no:
-            dialog.list.setCurrentItem(item)
+    dialog.username.setText(username)
+    dialog.password.setText(DEMO_PASSWORD)
     shooter.dialog(dialog, "sign_in.png")
-    dialog.accept()
+    dialog.save_button.click()
     shooter.settle(lambda: window.officer is not None and not window.my_work.loading and not window.bureau.loading)
     window.resize(*SIZE)
 
@@ -556,10 +583,58 @@ WAIVER_FALLBACK = (
 )
 
 
+def _give_reason(view: VictimRecordView, code: str, details: str) -> None:
+    panel = view.reason_panel
+    panel.reason.setCurrentIndex(panel.reason.findData(code))
+    panel.details.setText(details)
+
+
+def _open_with_reason_if_asked(shooter: Shooter, view: VictimRecordView) -> None:
+    shooter.settle(lambda: not view.loading)
+    if view.record is None and view.stack.currentWidget() is view.reason_panel:
+        _give_reason(view, "covering", "Covering the OIC's rest days")
+        view.reason_panel.submit()
+    shooter.settle(lambda: not view.loading)
+    if view.record is None:
+        raise RuntimeError(f"the record of {view.person_ref} did not open: {view.message.text()}")
+
+
+def _reason_panel(shooter: Shooter) -> None:
+    """The demo supervisor opens a victim of another team's case: the record asks why before it opens."""
+    _switch_user(shooter, "supervisor")
+    window = shooter.window
+    ctx = window.ctx
+    officer = ctx.actor
+    with ctx.db.read() as session:
+        places = session.execute(
+            select(PersonRow.ref, CrimeRow.division, OfficerRow.team)
+            .join(CrimePersonRow, CrimePersonRow.person_id == PersonRow.id)
+            .join(CrimeRow, CrimeRow.id == CrimePersonRow.crime_id)
+            .join(OfficerRow, OfficerRow.id == CrimeRow.oic_id)
+        ).all()
+    where: dict[str, set[tuple[str, str | None]]] = defaultdict(set)
+    for person_ref, division, team in places:
+        where[person_ref].add((division, team))
+    # Every crime of the person in the supervisor's division, none in their team.
+    ref = min(
+        (p for p, seen in where.items() if all(d == officer.division and t != officer.team for d, t in seen)),
+        default=None,
+    )
+    if ref is None:
+        raise RuntimeError(f"the demo has no victim in {officer.division} outside {officer.team}")
+    view = window.open_record(ref)
+    shooter.settle(lambda: not view.loading)
+    if view.stack.currentWidget() is not view.reason_panel:
+        raise RuntimeError(f"opening {ref} did not ask for a reason: {view.message.text()} {view.record}")
+    _give_reason(view, "victim_called", "The victim rang the front counter asking for the OIC")
+    shooter.screen("reason_panel.png")
+    window.close_current_record()
+
+
 def _record(shooter: Shooter, cast: Cast) -> None:
     window = shooter.window
     view = window.open_record(cast.victim_ref, cast.crime_ref)
-    shooter.settle(lambda: view.record is not None and not view.loading)
+    _open_with_reason_if_asked(shooter, view)
     if view.case is None:
         raise RuntimeError(f"the record of {cast.victim_ref} has no crime {cast.crime_ref}")
     _assess_and_agree(shooter, view)
@@ -673,6 +748,158 @@ def _overdue_notice(shooter: Shooter, clock: Clock) -> None:
     shooter.screen("overdue_notice.png", keep_message=True)
 
 
+# --- the supervisors' screens, and a finding on an officer's My work ---------------------------
+
+SUPERVISOR_USER = "supervisor"  # the demo's supervisor account (vicman/services/demo/users.py)
+SAMPLE_SIZE = 12
+REVIEW_COMMENTS = (
+    "The note does not say what the victim was told about the investigation, or when the next update is due. "
+    "Record both, so that anyone picking up the case can carry on."
+)
+
+
+def _switch_user(shooter: Shooter, username: str) -> None:
+    """Sign out whoever is signed in, then sign in as `username` (a demo account) through the dialog."""
+    window = shooter.window
+    if window.session is not None:
+        window.sign_out()
+    elif window.users_exist is None:
+        window.start()
+    wait_until(lambda: window.sign_in_dialog is not None)
+    dialog = window.sign_in_dialog
+    assert dialog is not None
+    dialog.username.setText(username)
+    dialog.password.setText(DEMO_PASSWORD)
+    dialog.save_button.click()
+    shooter.settle(
+        lambda: (
+            window.session is not None
+            and window.session.user.username == username
+            and not window.my_work.loading
+            and not window.my_work.findings.loading
+        )
+    )
+    window.resize(*SIZE)
+
+
+def _sample_scope(window: MainWindow, period: tuple[date, date]) -> tuple[str, str]:
+    """The supervisor's own team if it has entries enough for a sample to choose from, else their division."""
+    actor = window.ctx.actor
+    if actor.division and actor.team:
+        team = f"{actor.division}/{actor.team}"
+        if len(dip_sampling.population(window.ctx, "team", team, *period)) >= 3 * SAMPLE_SIZE:
+            return "team", team
+    if not actor.division:
+        raise RuntimeError("the demo supervisor has no division")
+    return "division", actor.division
+
+
+def _officer_to_review(ctx: ServiceContext, items: list[SampleItemView]) -> tuple[str, str]:
+    """(staff number, username) of the sampled officer with a demo account and the most entries drawn."""
+    drawn = Counter(i.officer_staff_no for i in items if i.officer_staff_no)
+    with ctx.db.read() as session:
+        accounts = dict(
+            session.execute(
+                select(OfficerRow.staff_no, UserRow.username)
+                .join(UserRow, UserRow.officer_id == OfficerRow.id)
+                .where(OfficerRow.staff_no.in_(list(drawn)), UserRow.username != SUPERVISOR_USER)
+            ).all()
+        )
+    if not accounts:
+        raise RuntimeError("dip_samples.png: no officer in the sample has a demo account")
+    staff_no = max(accounts, key=lambda s: (drawn[s], s))
+    return staff_no, accounts[staff_no]
+
+
+def _review(shooter: Shooter, view: DipSamplesView, item: SampleItemView) -> SampleReviewDialog:
+    row = next(r for r in range(view.items_proxy.rowCount()) if view.items_proxy.row_at(r).id == item.id)
+    view.items.selectRow(row)
+    if not view.review_selected():
+        raise RuntimeError(f"the review of entry {item.position} did not open")
+    shooter.settle(lambda: view.review_dialog is not None)
+    dialog = view.review_dialog
+    assert dialog is not None
+    return dialog
+
+
+def _fill_review(dialog: SampleReviewDialog, answers: dict[str, str], verdict: str, comments: str = "") -> None:
+    """The record's suggestions stand; the other questions take `answers` (else Yes)."""
+    for field, _question in QUESTIONS:
+        if field not in dialog.context.suggested:
+            dialog.set_answer(field, answers.get(field, "yes"))
+    dialog.set_verdict(verdict)
+    _type(dialog.comments, comments)
+
+
+def _save_review(shooter: Shooter, view: DipSamplesView, dialog: SampleReviewDialog) -> None:
+    dialog.save_button.click()
+    shooter.settle(lambda: view.review_dialog is None and not view.loading_samples and not view.loading_items)
+
+
+def _supervision(shooter: Shooter, seed: int) -> None:
+    """As the demo supervisor: a sample drawn and partly reviewed (the review form on the way), team
+    compliance with one officer's duties; then that officer's My work with the findings to acknowledge."""
+    window = shooter.window
+    _switch_user(shooter, SUPERVISOR_USER)
+    supervision = window.supervision  # type: ignore[attr-defined]
+    view: DipSamplesView = supervision.dip_samples
+    window.tabs.setCurrentWidget(view)
+    shooter.settle(lambda: not view.loading_samples and not view.loading_items)
+    period = view.period.period()
+    kind, value = _sample_scope(window, period)
+    view.scope.set_scope(kind, value)
+    view.size.setValue(SAMPLE_SIZE)
+    view.method.setCurrentIndex(max(view.method.findData("stratified"), 0))
+    view.seed.setText(str(seed))
+    view.draw()
+    shooter.settle(lambda: not view.drawing and not view.loading_samples and not view.loading_items)
+    if view.last_drawn is None:
+        raise RuntimeError(f"dip_samples.png: no sample was drawn: {view.draw_error.text()}")
+    items = sorted(view.items_model.rows(), key=lambda i: i.position)
+    staff_no, username = _officer_to_review(window.ctx, items)
+    theirs = sorted(
+        (i for i in items if i.officer_staff_no == staff_no), key=lambda i: (-len(i.risk_flags), i.position)
+    )
+    others = [i for i in items if i.officer_staff_no != staff_no]
+
+    dialog = _review(shooter, view, theirs[0])
+    _fill_review(dialog, {"contact_clear": "yes", "contact_accurate": "no", "needs_addressed": "yes"}, "partly")
+    _type(dialog.comments, REVIEW_COMMENTS)
+    shooter.dialog(dialog, "sample_review.png")
+    _save_review(shooter, view, dialog)
+    for item, verdict, comments in (
+        *((i, "compliant", "A clear, complete entry.") for i in theirs[1:2]),
+        *((i, "not_compliant", "No note of what was said.") for i in others[:1]),
+    ):
+        dialog = _review(shooter, view, item)
+        _fill_review(dialog, {"contact_accurate": "yes" if verdict == "compliant" else "no"}, verdict, comments)
+        _save_review(shooter, view, dialog)
+    view.items.selectRow(0)
+    shooter.screen("dip_samples.png")
+
+    compliance: TeamComplianceView = supervision.team_compliance
+    window.tabs.setCurrentWidget(compliance)
+    compliance.scope.set_scope(kind, value)
+    compliance.refresh()
+    shooter.settle(lambda: not compliance.loading)
+    compliance.select_officer(staff_no)
+    shooter.settle(lambda: not compliance.loading_duties)
+    duties = compliance.duties_model.rows()
+    first = next((r for r, d in enumerate(duties) if d.status == "overdue"), 0 if duties else None)
+    if first is not None:
+        compliance.duties.selectRow(compliance.duties_proxy.proxy_row_of(first))
+    shooter.screen("team_compliance.png")
+
+    _switch_user(shooter, username)
+    window.tabs.setCurrentWidget(window.my_work)
+    panel = window.my_work.findings
+    shooter.settle(lambda: not panel.loading)
+    if not panel.isVisible():
+        raise RuntimeError("my_work_findings.png: the officer has no findings to acknowledge")
+    window.my_work.table.clearSelection()
+    shooter.screen("my_work_findings.png")
+
+
 # --- the whole run ---------------------------------------------------------------------------
 
 
@@ -690,16 +917,18 @@ def render_all(
     clock = Clock(nine_am(day or datetime.now(LONDON).date()))
     with tempfile.TemporaryDirectory(prefix="vicman-screenshots-") as tmp:
         folder = Path(tmp)
-        ctx = open_context(str(folder / "demo.sqlite3"), actor=Actor("demo", WORKSTATION), clock=clock)
+        actor = Actor("demo", WORKSTATION, unrestricted=True)  # makes the demo: a fresh database's local admin
+        ctx = open_context(str(folder / "demo.sqlite3"), actor=actor, clock=clock)
         try:
             log(str(make_demo(ctx, crimes=crimes, seed=seed)))
             cast = choose_cast(ctx)
+            username = cast_account(ctx, cast)
             log(str(cast))
             settings = QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat)
             window = build_main_window(ctx, DB_LOCATION, settings)
             shooter = Shooter(window, out_dir)
             try:
-                _sign_in(shooter, cast)
+                _sign_in(shooter, username)
                 _my_work(shooter)
                 _bureau(shooter)
                 _search(shooter, cast)
@@ -707,6 +936,8 @@ def render_all(
                 _record(shooter, cast)
                 _about(shooter)
                 _overdue_notice(shooter, clock)
+                _supervision(shooter, seed)
+                _reason_panel(shooter)
             finally:
                 window.close()
                 window.runner.wait_for_done()

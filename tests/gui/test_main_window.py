@@ -40,7 +40,7 @@ def test_sign_in_needs_the_right_password_and_remembers_the_username(qtbot, ctx,
     dialog.password.setText(PASSWORD)
     with qtbot.waitSignal(window.signed_in, timeout=10_000):
         qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
-    assert window.signed_in_label.text() == "Signed in as Bob Evans (pc2001; officer, bureau)"
+    assert window.signed_in_label.text() == "Signed in as Bob Evans (pc2001) · officer, bureau"
     assert window.ctx.actor.user == "pc2001"  # entries are stamped with the user's name
     assert settings.value(ui_state.LAST_OFFICER) == "pc2001"
     qtbot.waitUntil(lambda: not window.my_work.loading)

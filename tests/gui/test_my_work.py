@@ -49,7 +49,7 @@ def test_shows_my_pending_duties_sorted_by_due_date(window) -> None:
     ]
     assert [d.due for d in duties] == sorted(d.due for d in duties)
     assert view.proxy.index(0, COL_DUE).data() == "28/10/2026"
-    assert window.signed_in_label.text() == "Signed in as Ann Smith (pc1234; officer, bureau)"
+    assert window.signed_in_label.text() == "Signed in as Ann Smith (pc1234) · officer, bureau"
 
 
 def test_overdue_rows_are_coloured_and_counts_are_right(window) -> None:

@@ -62,6 +62,12 @@ READS = {
     ("local", "V-1"): "free", ("local", "V-2"): "free", ("local", "V-3"): "free",
 }  # fmt: skip
 MAY_SEARCH = {"pc-jones", "bureau-north", "sgt-khan", "local"}
+
+
+def refusal(user: str, crime: str) -> type[ServiceError]:
+    """How a refused change to a crime reads: as a missing crime to someone who may not even read it."""
+    readable = any(READS[(user, victim)] != "no" for victim, of in CRIME_OF.items() if of == crime)
+    return NotPermitted if readable else NotFound
 REASON = audit.Reason("supervision", "Monthly dip sample")
 CONTACT_AT = datetime(2026, 11, 20, 11, 0, tzinfo=UTC)
 
@@ -156,7 +162,7 @@ def test_the_audit_trail_matches_the_model(template_db: Path, tmp_path_factory: 
             crime, victim = link
             self._as(user)
             if (user, crime) not in MAY_WRITE:
-                with pytest.raises(NotPermitted):
+                with pytest.raises(refusal(user, crime)):
                     entries.record_contact(self.ctx, crime, victim, CONTACT_AT, "phone", "informed")
                 self._deny("person", victim, user)
                 return
@@ -171,7 +177,7 @@ def test_the_audit_trail_matches_the_model(template_db: Path, tmp_path_factory: 
             crime, victim = link
             self._as(user)
             if (user, crime) not in MAY_WRITE:
-                with pytest.raises(NotPermitted):
+                with pytest.raises(refusal(user, crime)):
                     entries.record_referral(self.ctx, crime, victim, CONTACT_AT)
                 self._deny("person", victim, user)
                 return
@@ -188,7 +194,7 @@ def test_the_audit_trail_matches_the_model(template_db: Path, tmp_path_factory: 
         def record_event(self, user: str, crime: str) -> None:
             self._as(user)
             if (user, crime) not in MAY_WRITE:
-                with pytest.raises(NotPermitted):
+                with pytest.raises(refusal(user, crime)):
                     entries.record_event(self.ctx, crime, "interview", CONTACT_AT)
                 self._deny("crime", crime, user)
                 return
@@ -205,7 +211,7 @@ def test_the_audit_trail_matches_the_model(template_db: Path, tmp_path_factory: 
             allowed = (user, contact.crime) in MAY_WRITE
             author = user == "local" or contact.author == user
             if not (allowed and author):
-                with pytest.raises(NotPermitted):
+                with pytest.raises(refusal(user, contact.crime) if not allowed else NotPermitted):
                     entries.correct_entry(self.ctx, "contact", contact.id, "Wrong outcome", outcome="no_contact")
                 self._deny("contact", contact.id, user)
                 return

@@ -40,7 +40,7 @@ from vicman.services import (
 )
 from vicman.services.context import ROLES, Actor, ServiceContext
 from vicman.services.demo import make_demo
-from vicman.services.errors import NotFound
+from vicman.services.errors import NotFound, ServiceError
 from vicman.services.permissions import NotPermitted, ReasonRequired
 from vicman.store.tables import AuditRow, ObligationRow, OfficerRow, PersonRow
 
@@ -376,11 +376,23 @@ def test_cell(request: pytest.FixtureRequest, action: str, role: str, cell: str,
 
 
 def _assert_refused(env: Env, actor: Actor, action: str, drive: Callable[..., Any], cell: str) -> None:
-    """The call raises the refusal, writes exactly one `authz-deny` record and changes nothing else."""
+    """The call raises the refusal, writes exactly one `authz-deny` record and changes nothing else.
+
+    About a case the user may not even read (the record.read row of EXPECTED says N), the refusal is
+    NotFound in the words used for a thing that does not exist; about one they may read, NotPermitted.
+    """
+    hidden = {
+        "record.read": f"no victim with reference {VICTIM.get(cell)}",
+        "entry.write": f"no crime with reference {CRIME.get(cell)}",
+        "details.edit": f"no victim with reference {VICTIM.get(cell)}",
+        "case.certify": f"no crime with reference {CRIME.get(cell)}",
+        "obligations.list": f"no crime with reference {CRIME.get(cell)}",
+    }
     if action == "entry.correct":
         # The set-up (an entry of the actor's own, written unrestricted) is not part of the refusal.
         _act(env, env.unrestricted(actor.user))
         mine = entries.record_contact(env.ctx, CRIME[cell], VICTIM[cell], CONTACT_AT, "phone", "informed")
+        hidden[action] = f"no contact entry {mine.id}"
 
         def drive(env: Env, actor: Actor, cell: str, reason: audit.Reason | None) -> Any:
             _act(env, actor)
@@ -392,17 +404,24 @@ def _assert_refused(env: Env, actor: Actor, action: str, drive: Callable[..., An
             _act(env, actor)
             return casework.certify(env.ctx, CRIME[cell], VICTIM[cell])
 
+    unreadable = cell != "force" and EXPECTED["record.read"][actor_role(actor)][CELLS.index(cell)] == "N"
     before_rows = env.audit_rows()
     before = _without_audit(env.path)
-    expected = NotFound if action == "record.read" else NotPermitted
-    with pytest.raises(expected) as raised:
+    expected = NotFound if action in hidden and unreadable else NotPermitted
+    with pytest.raises(ServiceError) as raised:
         drive(env, actor, cell, REASON)
-    if action == "record.read":
-        assert str(raised.value) == f"no victim with reference {VICTIM[cell]}"
+    assert type(raised.value) is expected, raised.value
+    if expected is NotFound:
+        assert str(raised.value) == hidden[action]
     new = env.audit_rows()[len(before_rows) :]
     assert [(r.action, r.actor, r.role) for r in new] == [(audit.AUTHZ_DENY, actor.user, role_label(actor))]
     assert json.loads(new[0].detail or "{}")["action"] == action
     assert _without_audit(env.path) == before
+
+
+def actor_role(actor: Actor) -> str:
+    (role,) = actor.roles
+    return role
 
 
 def role_label(actor: Actor) -> str:
@@ -517,7 +536,7 @@ def test_several_roles_get_the_widest_grant_of_any(env: Env) -> None:
     _act(env, both)
     records.open_victim_record(env.ctx, "V-OTEAM")  # the bureau reads its division without a reason
     entries.record_contact(env.ctx, "CR-OTEAM", "V-OTEAM", CONTACT_AT, "phone", "informed")
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotFound):  # South: not even readable
         entries.record_contact(env.ctx, "CR-ODIV", "V-ODIV", CONTACT_AT, "phone", "informed")
 
 
@@ -562,11 +581,17 @@ def test_a_disabled_or_changed_account_takes_effect_at_the_next_call(env: Env) -
         stored = session.get(UserRow, user_id)
         assert stored is not None
         stored.roles = "administrator"
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotFound):  # an administrator does not even see victims' cases
+        entries.record_contact(env.ctx, "CR-OWN", "V-OWN", CONTACT_AT, "phone", "informed")
+    with env.ctx.db.transaction() as session:
+        stored = session.get(UserRow, user_id)
+        assert stored is not None
+        stored.roles, stored.active = "officer", False
+    with pytest.raises(NotPermitted, match="disabled"):
         entries.record_contact(env.ctx, "CR-OWN", "V-OWN", CONTACT_AT, "phone", "informed")
     with env.ctx.db.read() as session:
         denies = session.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.action == "authz-deny"))
-    assert denies == 1
+    assert denies == 2
 
 
 def test_assigning_several_victims_at_once_needs_the_password_given_within_minutes(env: Env) -> None:
@@ -625,4 +650,14 @@ def test_logging_one_contact_with_several_victims_needs_fresh_authentication(env
     assert isinstance(alone, entries.Recorded)
     env.ctx.authenticated_at = FIXED_NOW
     done = entries.record_contacts(env.ctx, many, CONTACT_AT, "phone", "informed")
-    assert [type(d).__name__ for d in done] == ["Recorded", "Recorded", "NotPermitted"]
+    assert [type(d).__name__ for d in done] == ["Recorded", "Recorded", "NotFound"]
+
+
+def test_docs_permissions_md_ends_with_exactly_the_role_table_of_the_code() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "permissions.md").read_text(encoding="utf-8")
+    table = permissions.describe_policy_markdown()
+    heading, _, rest = text.rpartition("## The role table\n")
+    assert heading, "docs/permissions.md has no '## The role table' section"
+    assert rest.endswith("\n\n" + table) or rest.endswith("\n" + table)
+    rows = [line for line in rest.splitlines() if line.startswith("|")]
+    assert rows == table.splitlines()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from vicman import __version__
-from vicman.gui import ui_state
+from vicman.gui import supervision, ui_state
 from vicman.gui.dialogs.first_administrator import FirstAdministratorDialog
 from vicman.gui.dialogs.sign_in import SignInDialog
 from vicman.gui.errors import describe_error
@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._restore_layout()
+        supervision.install(self)
 
     # --- menus and shortcuts ------------------------------------------------------------------
 
@@ -227,6 +228,7 @@ class MainWindow(QMainWindow):
             # Nothing is read before someone signs in: the window acts as no one until then.
             self.ctx.actor = _signed_out(self.ctx.actor.workstation)
             self.signed_in_label.setText("Not signed in")
+            self.tabs.setTabVisible(self.tabs.indexOf(self.bureau), False)
             self.ask_who_you_are()
             return
         self.load_people()
@@ -312,8 +314,7 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return "Built-in local administrator" if self.ctx.actor.unrestricted else "Not signed in"
         user = self.session.user
-        roles = ", ".join(user.roles)
-        return f"Signed in as {user.display_name} ({user.username}; {roles})"
+        return f"Signed in as {user.display_name} ({user.username}) · {', '.join(user.roles)}"
 
     def _apply_session(self) -> None:
         """Show the signed-in user's work: their officer record's duties, their division's queue."""
@@ -356,6 +357,7 @@ class MainWindow(QMainWindow):
             view.clear()
         self.search.clear()
         self.standards.set_officer(None)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.bureau), False)
         self.signed_in_label.setText("Not signed in")
         self.stack.setCurrentWidget(self.tabs)
         if why:

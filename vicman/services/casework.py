@@ -241,7 +241,14 @@ def update_person_details(ctx: ServiceContext, person_ref: str, expected_version
     changes = _validated_details(ctx, changes)
     with ctx.db.read() as session:
         target = permissions.nearest(ctx.actor, permissions.person_targets(session, person_ref))
-    permissions.require(ctx, permissions.EDIT_DETAILS, target, object_type="person", object_id=person_ref)
+    permissions.require(
+        ctx,
+        permissions.EDIT_DETAILS,
+        target,
+        object_type="person",
+        object_id=person_ref,
+        hide_as=f"no victim with reference {person_ref}",
+    )
     with ctx.db.transaction() as session:
         person = session.scalars(select(PersonRow).where(PersonRow.ref == person_ref)).first()
         if person is None:

@@ -410,8 +410,9 @@ def _require_correction(ctx: ServiceContext, kind: str, table: Any, entry_id: in
                 target = permissions.crime_target(session, crime_ref) if crime_ref else None
             else:
                 target = permissions.link_target(session, original.link_id)
-    permissions.require(ctx, permissions.CORRECT_ENTRY, target, object_type=kind, object_id=entry_id)
-    if False:
+    hidden = f"no {kind} entry {entry_id}"
+    permissions.require(ctx, permissions.CORRECT_ENTRY, target, object_type=kind, object_id=entry_id, hide_as=hidden)
+    if author is not None:
         permissions.require_author(ctx, permissions.CORRECT_ENTRY, author, object_type=kind, object_id=entry_id)
 
 

@@ -95,7 +95,7 @@ LIST_USERS = "users.list"
 
 POLICY: dict[str, tuple[str, dict[str, Grant]]] = {
     READ_RECORD: (
-        "Open a victim's record (a reason is asked beyond the second scope)",
+        "Open a victim's record",
         {"officer": Grant(D, T), "bureau": Grant(D, D), "supervisor": Grant(F, T)},
     ),
     SEARCH: (
@@ -111,7 +111,7 @@ POLICY: dict[str, tuple[str, dict[str, Grant]]] = {
         {"officer": Grant(T), "bureau": Grant(D), "supervisor": Grant(T)},
     ),
     CORRECT_ENTRY: (
-        "Correct or retract an entry (only one's own entries)",
+        "Correct or retract an entry (one's own only)",
         {"officer": Grant(T), "bureau": Grant(D), "supervisor": Grant(T)},
     ),
     EDIT_DETAILS: (
@@ -235,8 +235,10 @@ def require(
     """Check `action` on `target` for the acting user, before any data is read or written.
 
     Call it outside a write transaction: a refusal is audited (`authz-deny`) in a transaction of its
-    own and raises NotPermitted, or NotFound(`hide_as`) where saying "not allowed" would reveal that
-    the record exists. A read beyond the user's own cases without a reason raises ReasonRequired.
+    own and raises NotPermitted. With `hide_as` (the words for "there is no such thing"), a refusal
+    about something the user may not even read - or that does not exist - raises NotFound(`hide_as`)
+    instead, so that the answer does not reveal whether it exists. A read beyond the user's own cases
+    without a reason raises ReasonRequired.
     `detail` goes into the refusal's audit record (what was asked for, beyond `object_type`/`object_id`).
     """
     with ctx.db.read() as session:
@@ -250,7 +252,7 @@ def require(
     decision = decide(actor, action, target)
     if not decision.allowed:
         _deny(ctx, action, object_type, object_id, None, detail)
-        if hide_as is not None:
+        if hide_as is not None and (target is None or not decide(actor, READ_RECORD, target).allowed):
             raise NotFound(hide_as)
         raise NotPermitted(f"You may not {describe(action)} here (your roles: {actor.role_label or 'none'}).")
     if decision.reason_needed and (reason is None or not reason.code):
@@ -308,10 +310,19 @@ def require_on_crime(
     object_id: object,
     detail: dict[str, Any] | None = None,
 ) -> Decision:
-    """`require` with the place of a crime as the target (an unknown crime is measured as force-wide)."""
+    """`require` with the place of a crime as the target. Refused on a crime the user may not read, or on
+    one that does not exist, the answer is the same: "no crime with reference ..."."""
     with ctx.db.read() as session:
         target = crime_target(session, crime_ref)
-    return require(ctx, action, target, object_type=object_type, object_id=object_id, detail=detail)
+    return require(
+        ctx,
+        action,
+        target,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+        hide_as=f"no crime with reference {crime_ref}",
+    )
 
 
 # --- where things sit ---------------------------------------------------------------------------

@@ -55,7 +55,10 @@ def iter_obligations_as_of(
                 target = permissions.crime_target(session, crime_ref)
             else:
                 target = permissions.nearest(ctx.actor, permissions.person_targets(session, victim_ref or ""))
-        permissions.require(ctx, permissions.LIST_OBLIGATIONS, target, object_type="obligations", object_id=object_id)
+        hidden = f"no crime with reference {crime_ref}" if crime_ref else f"no victim with reference {victim_ref}"
+        permissions.require(
+            ctx, permissions.LIST_OBLIGATIONS, target, object_type="obligations", object_id=object_id, hide_as=hidden
+        )
     else:
         within = _scope_of(ctx, permissions.LIST_OBLIGATIONS, "obligations", object_id)
     query = (
@@ -330,8 +333,11 @@ def officer_worklist(ctx: ServiceContext, staff_no: str, as_of: date | None = No
 
 
 def _require_officer(ctx: ServiceContext, action: str, staff_no: str) -> None:
+    """`action` on an officer's work. Officers are listed to everyone, so an unknown one is simply not found."""
     with ctx.db.read() as session:
         target = permissions.officer_target(session, staff_no)
+    if target is None:
+        raise NotFound(f"no officer with staff number {staff_no}")
     permissions.require(ctx, action, target, object_type="worklist", object_id=f"officer:{staff_no}")
 
 

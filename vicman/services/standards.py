@@ -66,6 +66,8 @@ def minimum_standards(ctx: ServiceContext, staff_no: str | None = None, as_of: d
     if staff_no:
         with ctx.db.read() as session:
             target = permissions.officer_target(session, staff_no)
+        if target is None:  # officers are listed to everyone: no secret in saying so
+            raise NotFound(f"no officer with staff number {staff_no}")
         permissions.require(ctx, permissions.READ_STANDARDS, target, object_type="standards", object_id=staff_no)
     as_of = as_of or ctx.today()
     edition = ctx.code.edition_for(as_of) or ctx.code.editions[-1]

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from vicman.domain.enums import ContactMethod, Outcome
+from vicman.gui.dialogs.reauthenticate import ReauthenticateDialog
 from vicman.gui.errors import describe_error
 from vicman.gui.formatting import (
     METHOD_LABELS,
@@ -50,6 +51,7 @@ from vicman.gui.formatting import (
 from vicman.gui.workers import Runner
 from vicman.rules.localtime import to_utc
 from vicman.services import entries
+from vicman.services.auth import ReauthenticationRequired
 from vicman.services.context import ServiceContext
 from vicman.services.entries import DutyToMeet, Recorded
 from vicman.services.views import DutyRow
@@ -124,26 +126,14 @@ def _record_each(
     outcome: str,
     note: str,
 ) -> list[_Attempt]:
-    """Worker thread: one `record_contact` per target (with the keys it does not meet); failures do not stop others."""
-    done = []
-    for t, not_meeting in targets:
-        try:
-            recorded = entries.record_contact(
-                ctx,
-                t.crime_ref,
-                t.victim_ref,
-                at,
-                method,
-                outcome,
-                note=note,
-                on_behalf_of=t.on_behalf_of,
-                not_meeting=not_meeting,
-            )
-        except Exception as exc:  # reported per victim on the GUI thread
-            done.append(_Attempt(t, None, exc))
-        else:
-            done.append(_Attempt(t, recorded, None))
-    return done
+    """Worker thread: `entries.record_contacts` (one transaction per victim; several victims at once is a bulk
+    action, refused with ReauthenticationRequired when the password is stale); failures do not stop others."""
+    wanted = [entries.ContactToLog(t.crime_ref, t.victim_ref, t.on_behalf_of, keys) for t, keys in targets]
+    results = entries.record_contacts(ctx, wanted, at, method, outcome, note=note)
+    return [
+        _Attempt(t, None, result) if isinstance(result, Exception) else _Attempt(t, result, None)
+        for (t, _keys), result in zip(targets, results, strict=True)
+    ]
 
 
 class LogContactDialog(QDialog):
@@ -515,7 +505,22 @@ class LogContactDialog(QDialog):
 
     def _on_save_failed(self, exc: Any) -> None:
         self._set_saving(False)
+        if isinstance(exc, ReauthenticationRequired):
+            self.ask_password_again()
+            return
         self._show_error(describe_error(exc))
+
+    def ask_password_again(self) -> ReauthenticateDialog:
+        """The password is stale for a bulk action: ask for it, then save again (window-modal)."""
+        dialog = ReauthenticateDialog(
+            self._ctx, self._runner, f"Logging one contact for {plural(len(self._targets), 'victim')}", self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda _r: self._on_save_clicked())
+        dialog.rejected.connect(lambda: self._show_error("Not saved: the password was not given again."))
+        self.reauth_dialog = dialog
+        dialog.open()
+        return dialog
 
     def reject(self) -> None:
         if self._saving:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QRadioButton,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from vicman.gui.dialogs.common import ERROR_STYLE, WARNING_STYLE, EntryDialog, ServiceCall, buddy, message_label
 from vicman.gui.formatting import uk_datetime
-from vicman.gui.models.sample_table_model import ReviewDutyTableModel
+from vicman.gui.models.sample_table_model import COL_DUE, COL_DUTY, COL_MET, COL_STATUS, ReviewDutyTableModel
 from vicman.gui.views.record_common import detail_label, para
 from vicman.gui.widgets import make_table
 from vicman.gui.workers import Runner
@@ -142,7 +143,7 @@ class SampleReviewDialog(EntryDialog):
             ctx, runner, f"Review sampled entry {item.position}: {item.victim_name}", "&Save review", parent
         )
         self.setObjectName("sampleReviewDialog")
-        self.setMinimumWidth(1080)
+        self.setMinimumWidth(1160)
         self.context = context
 
         warning = banner_text(context)
@@ -157,7 +158,10 @@ class SampleReviewDialog(EntryDialog):
         self.duties = make_table("reviewDutiesTable", "The victim's duties in this case")
         self.duties.setSortingEnabled(False)
         self.duties.setModel(self.duties_model)
-        for column, width in enumerate((190, 84, 96)):
+        header = self.duties.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_DUTY, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((COL_DUE, 84), (COL_STATUS, 92), (COL_MET, 116)):
             self.duties.setColumnWidth(column, width)
         self.duties.setMinimumHeight(150)
         self.history = QLabel(history_text(context))
@@ -213,7 +217,9 @@ class SampleReviewDialog(EntryDialog):
         self.comments = QPlainTextEdit()
         self.comments.setObjectName("reviewComments")
         self.comments.setAccessibleName("Comments for the officer")
-        self.comments.setPlaceholderText("What was done well, and what should be done differently (the officer reads this)")
+        self.comments.setPlaceholderText(
+            "What was done well, and what should be done differently (the officer reads this)"
+        )
         self.comments.setTabChangesFocus(True)
         self.comments.setMinimumHeight(70)
 
@@ -224,9 +230,9 @@ class SampleReviewDialog(EntryDialog):
         right.addWidget(self.comments, 1)
 
         columns = QHBoxLayout()
-        columns.addLayout(left, 5)
+        columns.addLayout(left, 1)
         columns.addSpacing(8)
-        columns.addLayout(right, 6)
+        columns.addLayout(right, 1)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)

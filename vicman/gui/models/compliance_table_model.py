@@ -22,7 +22,7 @@ FAIR_PCT = 75.0
 
 
 def band(pct: float | None) -> str | None:
-    """"good" (90% or more on time), "fair" (75% to 90%), "poor" (under 75%); None with nothing judged."""
+    """ "good" (90% or more on time), "fair" (75% to 90%), "poor" (under 75%); None with nothing judged."""
     if pct is None:
         return None
     return "good" if pct >= GOOD_PCT else "fair" if pct >= FAIR_PCT else "poor"
@@ -103,7 +103,7 @@ class ComplianceTableModel(DtoTableModel[OfficerCompliance]):
     COLUMNS: ClassVar[Mapping[int, Column[OfficerCompliance]]] = {
         COL_OFFICER: Column("Officer", "Staff number and name", lambda _, r: f"{r.staff_no} {r.name}"),
         COL_TEAM: Column(
-            "Team", "The officer's division and team", lambda _, r: f"{r.team or 'No team'} ({r.division})"
+            "Team", "The officer's team", lambda _, r: r.team or "No team", tip=lambda _, r: f"Division {r.division}"
         ),
         COL_DUE: _count("Due", "Duties that fell due in the period", "due"),
         COL_ON_TIME: _count("Met on time", "Met by their due date", "met_on_time"),
@@ -150,13 +150,15 @@ class OfficerDutyTableModel(DtoTableModel[DutyRow]):
     """The duties in one officer's cases that fell due in the period (the drill-down)."""
 
     COLUMNS: ClassVar[Mapping[int, Column[DutyRow]]] = {
-        COL_D_VICTIM: Column("Victim", "The victim the duty is owed to", lambda _, d: f"{d.victim_name} ({d.victim_ref})"),
+        COL_D_VICTIM: Column(
+            "Victim", "The victim the duty is owed to", lambda _, d: f"{d.victim_name} ({d.victim_ref})"
+        ),
         COL_D_CRIME: Column("Crime", "The crime reference", lambda _, d: d.crime_ref),
         COL_D_DUTY: Column(
             "Duty",
             "What the Code requires",
             lambda _, d: d.title + (" (enhanced)" if d.enhanced else ""),
-            tip=lambda _, d: f"Waived: {d.waiver_reason}" if d.waiver_reason else None,
+            tip=lambda _, d: d.title + (f"\nWaived: {d.waiver_reason}" if d.waiver_reason else ""),
         ),
         COL_D_DUE: Column("Due", "When it fell due", lambda _, d: uk_date(d.due), sort=lambda _, d: d.due),
         COL_D_STATUS: Column("Status", "Where it stands today", lambda _, d: d.status_label),

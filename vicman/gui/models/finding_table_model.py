@@ -30,9 +30,14 @@ class FindingTableModel(DtoTableModel[FindingView]):
 
     COLUMNS: ClassVar[Mapping[int, Column[FindingView]]] = {
         COL_VERDICT: Column(
-            "Verdict", "The reviewer's verdict on the entry", lambda _, f: f.verdict_label, tip=lambda _, f: answers_tip(f)
+            "Verdict",
+            "The reviewer's verdict on the entry",
+            lambda _, f: f.verdict_label,
+            tip=lambda _, f: answers_tip(f),
         ),
-        COL_VICTIM: Column("Victim", "The victim the contact was with", lambda _, f: f"{f.victim_name} ({f.victim_ref})"),
+        COL_VICTIM: Column(
+            "Victim", "The victim the contact was with", lambda _, f: f"{f.victim_name} ({f.victim_ref})"
+        ),
         COL_CRIME: Column("Crime", "The crime reference", lambda _, f: f.crime_ref),
         COL_CONTACT: Column(
             "Your contact",
@@ -41,7 +46,9 @@ class FindingTableModel(DtoTableModel[FindingView]):
             sort=lambda _, f: f.entry_at,
         ),
         COL_REVIEWER: Column("Reviewer", "Who reviewed it", lambda _, f: f.reviewer),
-        COL_AT: Column("Reviewed", "When it was reviewed (UK time)", lambda _, f: uk_datetime(f.at), sort=lambda _, f: f.at),
+        COL_AT: Column(
+            "Reviewed", "When it was reviewed (UK time)", lambda _, f: uk_datetime(f.at), sort=lambda _, f: f.at
+        ),
         COL_COMMENTS: Column(
             "Comments",
             "What the reviewer wrote",

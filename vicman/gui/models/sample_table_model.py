@@ -81,8 +81,19 @@ class SampleTableModel(DtoTableModel[SampleView]):
         return None
 
 
+SHORT_OUTCOME = {"informed": "Victim informed", "no_contact": "Not reached"}
+SHORT_RISK = {"enhanced": "Enhanced", "late_or_overdue": "Late", "no_contact_28d": "28 days"}
+"""The risk flags in a word or two, for the table (the tooltip has the service's full words)."""
+
+
 def risk_text(item: SampleItemView) -> str:
-    return ", ".join(item.risk_labels) if item.risk_labels else "None"
+    if not item.risk_flags:
+        return "None"
+    return ", ".join(SHORT_RISK.get(f, label) for f, label in zip(item.risk_flags, item.risk_labels, strict=False))
+
+
+def risk_tip(item: SampleItemView) -> str | None:
+    return "\n".join(item.risk_labels) or None
 
 
 def since_drawn_text(item: SampleItemView) -> str:
@@ -117,7 +128,7 @@ def since_drawn_tip(item: SampleItemView) -> str | None:
 def acknowledged_text(item: SampleItemView) -> str:
     if item.review_id is None:
         return ""
-    return "Acknowledged" if item.acknowledged else "Not yet"
+    return "Yes" if item.acknowledged else "Not yet"
 
 
 def _since_rank(item: SampleItemView) -> int:
@@ -161,12 +172,18 @@ class SampleItemTableModel(DtoTableModel[SampleItemView]):
             tip=lambda _, i: i.note_excerpt or None,
         ),
         COL_CONTACT_METHOD: Column("Method", "How the contact was made", lambda _, i: i.method_label),
-        COL_OUTCOME: Column("Outcome", "Whether the victim was reached", lambda _, i: i.outcome_label),
+        COL_OUTCOME: Column(
+            "Outcome",
+            "Whether the victim was reached",
+            lambda _, i: SHORT_OUTCOME.get(i.outcome or "", i.outcome_label),
+            tip=lambda _, i: i.outcome_label or None,
+        ),
         COL_RISK: Column(
             "Risk",
             "Why the entry was more likely to be drawn under the risk-weighted method",
             lambda _, i: risk_text(i),
             sort=lambda _, i: len(i.risk_flags),
+            tip=lambda _, i: risk_tip(i),
         ),
         COL_VERDICT: Column(
             "Verdict",
@@ -182,7 +199,7 @@ class SampleItemTableModel(DtoTableModel[SampleItemView]):
             tip=lambda _, i: since_drawn_tip(i),
         ),
         COL_ACKNOWLEDGED: Column(
-            "Officer",
+            "Acknowledged",
             "Whether the officer has acknowledged the latest review",
             lambda _, i: acknowledged_text(i),
         ),
@@ -219,11 +236,13 @@ class ReviewDutyTableModel(DtoTableModel[ReviewDuty]):
             "Duty",
             "What the Code requires",
             lambda _, d: d.title + (" (enhanced)" if d.enhanced else ""),
-            tip=lambda _, d: f"Waived: {d.waiver_reason}" if d.waiver_reason else None,
+            tip=lambda _, d: d.title + (f"\nWaived: {d.waiver_reason}" if d.waiver_reason else ""),
         ),
         COL_DUE: Column("Due", "When it fell or falls due", lambda _, d: uk_date(d.due), sort=lambda _, d: d.due),
         COL_STATUS: Column("Status", "Where it stands today", lambda _, d: d.status_label),
-        COL_MET: Column("Met", "When it was met (UK time)", lambda _, d: uk_datetime(d.met_at), sort=lambda _, d: d.met_at),
+        COL_MET: Column(
+            "Met", "When it was met (UK time)", lambda _, d: uk_datetime(d.met_at), sort=lambda _, d: d.met_at
+        ),
     }
 
     def cell_style(self, duty: ReviewDuty, column: int, role: int) -> Any:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from vicman.gui.models.duty_table_model import COL_DIVISION, COL_OIC, Day
 from vicman.gui.views.duty_list import DutyListView
+from vicman.gui.views.findings_panel import FindingsPanel
 from vicman.gui.widgets import make_filter_edit
 from vicman.gui.workers import Runner
 from vicman.services import queries
@@ -90,18 +91,23 @@ class MyWorkView(DutyListView):
         self.filter_edit.setMaximumWidth(360)
         self.filter_edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
+        # Dip-sample findings to acknowledge: hidden unless there are some (see FindingsPanel).
+        self.findings = FindingsPanel(ctx, runner)
+
         foot = QHBoxLayout()
         foot.addWidget(self.footer, 1)
         foot.addWidget(self.log_button)
 
         layout = QVBoxLayout(self)
         layout.addLayout(head)
+        layout.addWidget(self.findings)
         layout.addWidget(self.stack, 1)
         layout.addLayout(foot)
         self._show_counts()
 
     def set_officer(self, officer: OfficerView | None) -> None:
         super().set_officer(officer)
+        self.findings.set_officer(officer)
         self.title.setText(f"My work — {officer.label}" if officer else "My work")
         self.title.setToolTip(self.title.text())
 

@@ -31,6 +31,7 @@ class ReasonPanel(QWidget):
             "professional standards read this log."
         )
         explain.setWordWrap(True)
+        explain.setMinimumHeight(explain.heightForWidth(600) + 4)  # never clipped in the fixed-width panel
         self.reason = QComboBox()
         self.reason.setObjectName("reasonCombo")
         self.reason.setAccessibleName("Reason")
@@ -62,7 +63,7 @@ class ReasonPanel(QWidget):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.open_button)
         panel = QWidget()
-        panel.setMaximumWidth(640)
+        panel.setFixedWidth(640)  # a fixed width lets the wrapped explanation take the height it needs
         inner = QVBoxLayout(panel)
         inner.addWidget(title)
         inner.addWidget(explain)

@@ -60,12 +60,14 @@ class ScopeChooser(QWidget):
         self.value = QComboBox()
         self.value.setObjectName(f"{prefix}ScopeValue")
         self.value.setAccessibleName("Which division, team or officer")
-        self.value.setMinimumContentsLength(22)
+        self.value.setMinimumContentsLength(18)
         self.value.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.kind)
         layout.addWidget(self.value, 1)
+        self.value.setMaximumWidth(420)
+        layout.addStretch(0)
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.value.currentIndexChanged.connect(lambda _i: self.changed.emit())
 
@@ -146,6 +148,7 @@ class PeriodEdit(QWidget):
         self.layout_.addWidget(self.start)
         self.layout_.addWidget(QLabel("to"))
         self.layout_.addWidget(self.end)
+        self.layout_.addStretch(1)
         self.start.dateChanged.connect(lambda _d: self.changed.emit())
         self.end.dateChanged.connect(lambda _d: self.changed.emit())
 
@@ -156,7 +159,7 @@ class PeriodEdit(QWidget):
         button.setAccessibleName(accessible)
         button.setToolTip(accessible)
         button.clicked.connect(lambda _=False: self.set_period(*period(self._today or date.today())))
-        self.layout_.addWidget(button)
+        self.layout_.insertWidget(self.layout_.count() - 1, button)
         return button
 
     def set_today(self, today: date) -> None:
