@@ -152,3 +152,77 @@ def test_declining_to_give_a_reason_closes_the_record(qtbot, supervisor_window) 
     qtbot.mouseClick(view.reason_panel.cancel_button, Qt.MouseButton.LeftButton)
     assert window.record_views() == []
     assert consultations(window.ctx, "V2001") == []
+
+
+def contact_count(ctx) -> int:
+    from sqlalchemy import func
+
+    from vicman.store.tables import ContactEntryRow
+
+    with ctx.db.read() as session:
+        return int(session.scalar(select(func.count()).select_from(ContactEntryRow)) or 0)
+
+
+def select_crimes(bureau, crime_refs) -> int:
+    from PySide6.QtCore import QItemSelectionModel
+
+    bureau.table.clearSelection()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    rows = [r for r in range(bureau.proxy.rowCount()) if bureau.proxy.duty_at(r).crime_ref in crime_refs]
+    for r in rows:
+        bureau.table.selectionModel().select(bureau.proxy.index(r, 0), flags)
+    return len(rows)
+
+
+def test_bulk_actions_ask_for_the_password_again_once_it_is_stale(qtbot, window) -> None:
+    bureau = window.bureau
+    window.tabs.setCurrentWidget(bureau)
+    window.ctx.clock = lambda: NOW + timedelta(minutes=6)  # the password was given six minutes ago
+    assert select_crimes(bureau, ("CR/1004/26", "CR/1005/26")) >= 2
+    bureau.assign_selected_to_me()
+    qtbot.waitUntil(lambda: getattr(bureau, "reauth_dialog", None) is not None, timeout=10_000)
+    dialog = bureau.reauth_dialog
+    assert dialog.isVisible() and not bureau.assigning
+    dialog.password.setText("not it at all")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
+    assert dialog.error.text() == "Wrong password."
+    dialog.password.setText(PASSWORD)
+    with qtbot.waitSignal(bureau.assignment_changed, timeout=10_000):
+        dialog.save_button.click()
+    assert "Assigned 2 victims to you." in bureau.notice.text()
+
+    # Logging one contact for several victims is a bulk action too.
+    window.ctx.clock = lambda: NOW + timedelta(minutes=12)
+    qtbot.waitUntil(lambda: not bureau.loading, timeout=10_000)
+    assert select_crimes(bureau, ("CR/1004/26", "CR/1005/26")) >= 2
+    log = bureau.log_contact_for_selection()
+    qtbot.mouseClick(log.outcome_informed, Qt.MouseButton.LeftButton)
+    log.note.setPlainText("Update given to both victims.")
+    qtbot.mouseClick(log.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(log, "reauth_dialog", None) is not None, timeout=10_000)
+    before = contact_count(window.ctx)
+    log.reauth_dialog.password.setText(PASSWORD)
+    with qtbot.waitSignal(log.contacts_recorded, timeout=10_000):
+        log.reauth_dialog.save_button.click()
+    assert contact_count(window.ctx) - before == 2
+
+
+def test_a_user_whose_password_an_administrator_set_is_asked_to_change_it(qtbot, window) -> None:
+    assert window.password_nag.isVisible()
+    qtbot.mouseClick(window.password_nag, Qt.MouseButton.LeftButton)
+    dialog = window.password_dialog
+    dialog.current.setText(PASSWORD)
+    dialog.new.setText("short")
+    dialog.confirm.setText("short")
+    dialog.save_button.click()
+    assert "at least 12 characters" in dialog.error.text()
+    dialog.new.setText("a much longer passphrase")
+    dialog.confirm.setText("a much longer passphrase")
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        dialog.save_button.click()
+    assert window.statusBar().currentMessage() == "Your password has been changed."
+    assert not window.password_nag.isVisible()
+    window.sign_out()
+    sign_in_through_dialog(qtbot, window, "pc1234", "a much longer passphrase")
+    assert window.session is not None and not window.session.must_change_password

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
     QSystemTrayIcon,
     QTabBar,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from vicman import __version__
 from vicman.gui import supervision, ui_state
+from vicman.gui.dialogs.change_password import ChangePasswordDialog
 from vicman.gui.dialogs.first_administrator import FirstAdministratorDialog
 from vicman.gui.dialogs.sign_in import SignInDialog
 from vicman.gui.errors import describe_error
@@ -138,6 +140,14 @@ class MainWindow(QMainWindow):
         self.busy_label = QLabel("")
         self.busy_label.setObjectName("busyLabel")
         self.statusBar().addPermanentWidget(self.busy_label)
+        self.password_nag = QPushButton("An administrator set your password: choose your own…")
+        self.password_nag.setObjectName("passwordNagButton")
+        self.password_nag.setAccessibleName("Choose your own password")
+        self.password_nag.setFlat(True)
+        self.password_nag.setStyleSheet("color: #4d3800; background: #fff3cd; padding: 2px 8px;")
+        self.password_nag.clicked.connect(lambda: self.change_password())
+        self.password_nag.hide()
+        self.statusBar().addPermanentWidget(self.password_nag)
         self.statusBar().addPermanentWidget(self.signed_in_label)
         runner.busy_changed.connect(lambda busy: self.busy_label.setText("Working…" if busy else ""))
 
@@ -159,6 +169,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self.switch_action = self._action("S&ign out…", "Ctrl+Shift+O", self.sign_out, "switchOfficer")
         self.lock_action = self._action("&Lock now", "Ctrl+Shift+L", lambda _=False: self.lock(), "lockNow")
+        self.password_action = self._action(
+            "Change &password…", None, lambda _=False: self.change_password(), "changePassword"
+        )
         self.onboarding = Onboarding(self.ctx, self.runner, self)
         self.onboarding.data_loaded.connect(self._on_data_loaded)
         self.import_action = self._action(
@@ -188,6 +201,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.switch_action)
         file_menu.addAction(self.lock_action)
+        file_menu.addAction(self.password_action)
         file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -309,6 +323,22 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.tabs)
         self.activateWindow()
         self.load_people()
+        self.password_action.setEnabled(True)
+        self.password_nag.setVisible(signed.must_change_password)
+
+    def change_password(self, reason: str | None = None) -> ChangePasswordDialog | None:
+        if self.session is None:
+            return None
+        dialog = ChangePasswordDialog(self.ctx, self.runner, reason, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._on_password_changed)
+        self.password_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_password_changed(self, _result: object) -> None:
+        self.password_nag.hide()
+        self.statusBar().showMessage("Your password has been changed.", 10_000)
 
     def _who_label(self) -> str:
         if self.session is None:
@@ -359,6 +389,7 @@ class MainWindow(QMainWindow):
         self.standards.set_officer(None)
         self.tabs.setTabVisible(self.tabs.indexOf(self.bureau), False)
         self.signed_in_label.setText("Not signed in")
+        self.password_nag.hide()
         self.stack.setCurrentWidget(self.tabs)
         if why:
             self.statusBar().showMessage(why, 30_000)

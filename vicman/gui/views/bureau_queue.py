@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from vicman.domain.enums import ContactMethod
+from vicman.gui.dialogs.reauthenticate import ReauthenticateDialog
 from vicman.gui.errors import describe_error
 from vicman.gui.formatting import METHOD_LABELS, plural
 from vicman.gui.models.duty_table_model import COL_CRIME, COL_DIVISION, COL_OIC, HEADERS, Day, DutyTableModel
@@ -38,6 +39,7 @@ from vicman.gui.views.duty_list import COLUMN_WIDTHS, DutyListView
 from vicman.gui.widgets import make_filter_edit
 from vicman.gui.workers import Runner
 from vicman.services import assignment, queries
+from vicman.services.auth import ReauthenticationRequired
 from vicman.services.context import ServiceContext
 from vicman.services.people import OfficerView
 from vicman.services.queries import DutyFilter, DutyPage
@@ -507,7 +509,7 @@ class BureauQueueView(DutyListView):
         ids = [d.obligation_id for d in duties]
         self._runner.write(assignment.assign_duties, self._ctx, ids, who).on_success(
             lambda count: self._on_assigned(done.format(n=plural(count, "victim")))
-        ).on_failure(self._on_assign_failed)
+        ).on_failure(lambda exc: self._on_assign_failed(exc, who, done))
         return True
 
     def _on_assigned(self, text: str) -> None:
@@ -518,9 +520,19 @@ class BureauQueueView(DutyListView):
         self.assignment_changed.emit(text)
         self.refresh()
 
-    def _on_assign_failed(self, exc: BaseException) -> None:
+    def _on_assign_failed(self, exc: BaseException, who: str | None = None, done: str = "") -> None:
         self.assigning = False
         if not shiboken6.isValid(self.notice):
+            return
+        if isinstance(exc, ReauthenticationRequired):
+            # Assigning several victims at once is a bulk action: confirm the password, then try again.
+            dialog = ReauthenticateDialog(self._ctx, self._runner, "Assigning several victims at once", self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.saved.connect(lambda _r: self._assign(who, done))
+            dialog.rejected.connect(lambda: self._show_notice("Not assigned: the password was not given again.", True))
+            self.reauth_dialog = dialog
+            dialog.open()
+            self._update_footer()
             return
         self._show_notice(f"The assignment was not saved. {describe_error(exc)}", error=True)
         self._update_footer()
