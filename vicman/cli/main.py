@@ -413,5 +413,5 @@ def _command(name: str) -> Callable[[ServiceContext, argparse.Namespace, TextIO]
         return COMMANDS[name]
     for module in COMMAND_MODULES:
         if name in module.COMMANDS:
-            return module.COMMANDS[name]  # type: ignore[no-any-return]
+            return module.COMMANDS[name]
     raise CliError(f"unknown command {name}")
