@@ -23,9 +23,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar, cast
+
+from sqlalchemy import Boolean, Table
 
 from vicman.services.parsing import name_key, phone_key, surname_key
+from vicman.store.hashing import GENESIS, entry_digest, link_digest
+from vicman.store.tables import Base
+from vicman.store.types import UTCDateTime
 
 GENERATOR_VERSION = 5
 
@@ -182,6 +187,74 @@ def _ts_formatter() -> Callable[[int], str]:
 TS = _ts_formatter()
 
 
+ENTRY_TABLES = {
+    "contact": "contact_entry",
+    "event": "event",
+    "referral": "referral",
+    "waiver": "waiver",
+    "needs_assessment": "needs_assessment",
+    "contact_contract": "contact_contract",
+    "certification": "certification",
+}
+"""The entries whose creating audit record carries their digest (as `vicman.services.audit.ENTRY_TABLES`)."""
+
+
+def _typed(table: Table) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Stored text and 0/1 back to the values vicman's mappings read, so digests match the verifier's."""
+    instants = {c.key for c in table.columns if isinstance(c.type, UTCDateTime)}
+    flags = {c.key for c in table.columns if isinstance(c.type, Boolean)}
+
+    def convert(values: dict[str, Any]) -> dict[str, Any]:
+        for key in instants & values.keys():
+            if isinstance(values[key], str):
+                values[key] = datetime.fromisoformat(values[key]).replace(tzinfo=UTC)
+        for key in flags & values.keys():
+            if values[key] is not None:
+                values[key] = bool(values[key])
+        return values
+
+    return convert
+
+
+class AuditChain:
+    """Audit rows chained as vicman chains them (seq, prev_hash, hash), with each creating record carrying
+    the digest of the entry it describes (the row just written to that table)."""
+
+    def __init__(self, writer: _Writer) -> None:
+        self.writer = writer
+        self.prev = GENESIS
+        self.latest = ""
+        self.tables = {name: cast(Table, Base.metadata.tables[name]) for name in ENTRY_TABLES.values()}
+        self.typed = {name: _typed(table) for name, table in self.tables.items()}
+
+    def add(
+        self, row_id: int, ts: str, actor: str, workstation: str, action: str, object_type: str, object_id: str,
+        detail: str | None,
+    ) -> None:
+        # A real trail is written as things happen: never dated before the record ahead of it.
+        ts = self.latest = max(ts, self.latest)
+        entry_hash = None
+        name = ENTRY_TABLES.get(object_type)
+        if name is not None and action != "consult":
+            row = self.writer.last[name]
+            if str(row[0]) != object_id:
+                raise RuntimeError(f"audit record for {object_type} {object_id} follows {name} row {row[0]}")
+            values = self.typed[name](dict(zip(_Writer.COLUMNS[name].split(), row, strict=True)))
+            entry_hash = entry_digest(self.tables[name], values)
+        fields = {
+            "seq": row_id, "ts": datetime.fromisoformat(ts).replace(tzinfo=UTC), "actor": actor, "role": None,
+            "workstation": workstation, "action": action, "object_type": object_type, "object_id": object_id,
+            "detail": detail, "reason_code": None, "reason_text": None, "recipients": None, "entry_hash": entry_hash,
+        }
+        digest = link_digest(self.prev, fields)
+        self.writer.add(
+            "audit",
+            (row_id, row_id, ts, actor, None, workstation, action, object_type, object_id, detail, None, None, None,
+             entry_hash, self.prev, digest),
+        )
+        self.prev = digest
+
+
 def _date_of(t: int) -> str:
     return TS(t)[:10]
 
@@ -212,7 +285,8 @@ class _Writer:
         "correction_reason",
         "waiver": "id link_id obligation_key rule reason at recorded_at recorded_by corrects_id retracted "
         "correction_reason",
-        "audit": "id ts actor workstation action object_type object_id detail",
+        "audit": "id seq ts actor role workstation action object_type object_id detail reason_code reason_text "
+        "recipients entry_hash prev_hash hash",
         "needs_assessment": "id link_id at mental_disorder impaired_intelligence physical_disability fear_or_distress "
         "repeatedly_targeted needs recorded_at recorded_by corrects_id retracted correction_reason",
         "contact_contract": "id link_id at every_days every_months updates_opt_out method safe_times "
@@ -233,11 +307,13 @@ class _Writer:
             for t, cols in self.COLUMNS.items()
         }
         self.since_commit = 0
+        self.last: dict[str, tuple[object, ...]] = {}
         self.conn.execute("BEGIN")
 
     def add(self, table: str, row: tuple[object, ...]) -> None:
         buffer = self.buffers[table]
         buffer.append(row)
+        self.last[table] = row
         if len(buffer) >= self.batch:
             self.flush(table)
 
@@ -414,10 +490,11 @@ class ForceGenerator:
         progress_every = max(1, n // 10)
         phase_started = time.perf_counter()
 
+        chain = AuditChain(writer)
+
         def audit(t: int, actor: str, action: str, object_type: str, object_id: str, detail: str | None) -> None:
             ids["audit"] += 1
-            row = (ids["audit"], TS(t), actor, rng.choice(workstations), action, object_type, object_id, detail)
-            writer.add("audit", row)
+            chain.add(ids["audit"], TS(t), actor, rng.choice(workstations), action, object_type, object_id, detail)
 
         def push(t: int, kind: str, payload: tuple) -> None:  # type: ignore[type-arg]
             nonlocal counter

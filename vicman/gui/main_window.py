@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from vicman import __version__
-from vicman.gui import supervision, ui_state
+from vicman.gui import administration, supervision, ui_state
 from vicman.gui.dialogs.change_password import ChangePasswordDialog
 from vicman.gui.dialogs.first_administrator import FirstAdministratorDialog
 from vicman.gui.dialogs.sign_in import SignInDialog
@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._restore_layout()
         supervision.install(self)
+        administration.install(self)
 
     # --- menus and shortcuts ------------------------------------------------------------------
 

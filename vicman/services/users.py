@@ -55,6 +55,8 @@ class UserView:
     locked: bool
     created_at: datetime
     created_by: str
+    locked_until: datetime | None = None
+    """While `locked`: when the lockout after failed sign-ins ends."""
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,7 @@ def view_of(row: UserRow, staff_no: str | None, now: datetime) -> UserView:
         locked=row.locked_until is not None and row.locked_until > now,
         created_at=row.created_at,
         created_by=row.created_by,
+        locked_until=row.locked_until if row.locked_until is not None and row.locked_until > now else None,
     )
 
 

@@ -13,12 +13,14 @@ from vicman.services.context import ServiceContext
 class ReauthenticateDialog(EntryDialog):
     """Emits `saved(None)` once the signed-in user's password is right again."""
 
-    def __init__(self, ctx: ServiceContext, runner: Runner, what: str, parent=None) -> None:
+    def __init__(
+        self, ctx: ServiceContext, runner: Runner, what: str, parent=None, *, intro: str | None = None
+    ) -> None:
         super().__init__(ctx, runner, "Confirm it is you", "Confirm", parent)
         self.setObjectName("reauthenticateDialog")
         self.setMinimumWidth(420)
-        intro = QLabel(f"{what} is a bulk action. Enter your password again to go ahead.")
-        intro.setWordWrap(True)
+        words = QLabel(intro or f"{what} is a bulk action. Enter your password again to go ahead.")
+        words.setWordWrap(True)
         self.password = QLineEdit()
         self.password.setObjectName("reauthPasswordEdit")
         self.password.setAccessibleName("Password")
@@ -26,7 +28,7 @@ class ReauthenticateDialog(EntryDialog):
         form = make_form()
         form.addRow(buddy("&Password", self.password), self.password)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
+        layout.addWidget(words)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
