@@ -32,7 +32,7 @@ from vicman.store.hashing import GENESIS, entry_digest, link_digest
 from vicman.store.tables import Base
 from vicman.store.types import UTCDateTime
 
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6  # 6: the audit trail is chained, with entry digests
 
 # The force at scale 1.0 (DESIGN.md section 6). Contacts and audit records follow from the cases;
 # the targets steer the generator towards them.
