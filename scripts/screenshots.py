@@ -91,6 +91,7 @@ EXPECTED = (
     "team_compliance.png",
     "my_work_findings.png",
     "reason_panel.png",
+    "users.png",
 )
 # Where `make run` keeps its demo database: what About shows.
 DB_LOCATION = "~/.local/share/vicman/demo.sqlite3"
@@ -900,6 +901,25 @@ def _supervision(shooter: Shooter, seed: int) -> None:
     shooter.screen("my_work_findings.png")
 
 
+# --- the administrator's screen ----------------------------------------------------------------
+
+ADMIN_USER = "admin"  # the demo's administrator account (vicman/services/demo/users.py)
+
+
+def _users(shooter: Shooter) -> None:
+    """As the demo administrator: the Users tab, with the first officer's account selected."""
+    _switch_user(shooter, ADMIN_USER)
+    window = shooter.window
+    view = window.administration.users  # type: ignore[attr-defined]
+    window.tabs.setCurrentWidget(view)
+    shooter.settle(lambda: not view.loading and view.model.rowCount() > 0 and view.idle_spin.isEnabled())
+    officers = [u.username for u in view.model.rows() if "officer" in u.roles]
+    if not officers:
+        raise RuntimeError("users.png: the demo has no officer accounts")
+    view.select_user(officers[0])
+    shooter.screen("users.png")
+
+
 # --- the whole run ---------------------------------------------------------------------------
 
 
@@ -938,6 +958,7 @@ def render_all(
                 _overdue_notice(shooter, clock)
                 _supervision(shooter, seed)
                 _reason_panel(shooter)
+                _users(shooter)
             finally:
                 window.close()
                 window.runner.wait_for_done()

@@ -106,9 +106,7 @@ def test_only_those_who_manage_users_may_set_it(pctx: ServiceContext) -> None:
         session_policy.set_idle_minutes(pctx, 99)
     assert stored(pctx) is None and session_policy.idle_minutes(pctx) == 15
     denials = audit_records(pctx, action="authz-deny")
-    assert [(d.actor, d.object_type, d.object_id) for d in denials] == [
-        ("p100", "setting", "session.idle_minutes")
-    ] * 2
+    assert [(d.actor, d.object_type, d.object_id) for d in denials] == [("p100", "setting", "session.idle_minutes")] * 2
     assert json.loads(denials[0].detail or "{}")["action"] == permissions.MANAGE_USERS
     assert audit_records(pctx, action="admin", object_type="setting") == []
 

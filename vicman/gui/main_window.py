@@ -5,6 +5,7 @@ Signals:
     signed_in(object): a user signed in (`auth.SignedIn`); their officer record, if any, is `window.officer`.
     people_loaded(): the officers and divisions have been read (after signing in, or on a first run).
     locked(): the idle lock (or Lock now) hid the work.
+    signed_out(): the user signed out (or their session ended); nothing of theirs is on screen.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
     signed_in = Signal(object)
     people_loaded = Signal()
     locked = Signal()
+    signed_out = Signal()
 
     def __init__(
         self,
@@ -394,6 +396,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.tabs)
         if why:
             self.statusBar().showMessage(why, 30_000)
+        self.signed_out.emit()
         self.ask_who_you_are()
 
     def check_session_age(self) -> bool:

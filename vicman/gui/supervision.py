@@ -4,7 +4,7 @@ refresh of the findings panel on My work.
 
 `install(window)` is called once, at the end of `MainWindow.__init__`. It adds the two tabs after the
 fixed ones (they cannot be closed), View-menu entries (Ctrl+5, Ctrl+6), and follows the window's
-sign-ins. Signing out is noticed when My work is cleared for nobody: the tabs are then emptied and hidden.
+sign-ins. On signing out (`window.signed_out`) the tabs are emptied and hidden.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class Supervision:
         self.dip_samples.review_saved.connect(self._on_review_saved)
         window.signed_in.connect(lambda _signed: self.apply_actor())
         window.people_loaded.connect(self._on_people_loaded)
-        window.my_work.model.modelReset.connect(self._check_still_allowed)
+        window.signed_out.connect(self._check_still_allowed)
         window.refresh_action.triggered.connect(self.refresh)
         window.tabs.currentChanged.connect(self._on_tab_changed)
 
@@ -94,7 +94,7 @@ class Supervision:
                 view.clear()  # type: ignore[attr-defined]
 
     def _check_still_allowed(self) -> None:
-        """My work was reset: if the user has signed out (or lost the role), empty and hide their tabs."""
+        """The user signed out (or lost the role): empty and hide their tabs."""
         for name, view in self.views.items():
             if self._allowed[name] and not self.allowed(name):
                 view.clear()  # type: ignore[attr-defined]

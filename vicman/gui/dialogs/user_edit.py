@@ -15,7 +15,16 @@ from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from vicman.gui.dialogs.common import NOTICE_STYLE, EntryDialog, ServiceCall, buddy, make_form, message_label
 from vicman.gui.dialogs.reauthenticate import ReauthenticateDialog
@@ -105,6 +114,7 @@ class UserDialog(EntryDialog):
 
     def __init__(self, ctx: ServiceContext, runner: Runner, title: str, save_text: str, parent=None) -> None:
         super().__init__(ctx, runner, title, save_text, parent)
+        self.cancel_button.setObjectName("cancelButton")
         self.reauth_dialog: ReauthenticateDialog | None = None
 
     def _on_failed(self, exc: BaseException) -> None:
@@ -185,6 +195,8 @@ class AddUserDialog(UserDialog):
         self.team.setObjectName("newTeamCombo")
         self.team.setAccessibleName("Team")
         self.team.setEditable(True)
+        for combo in (self.division, self.team):
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.password = password_edit("newPasswordEdit", "First password")
         self.confirm = password_edit("newPasswordAgainEdit", "First password again")
         self.confirm.setPlaceholderText("the same again")

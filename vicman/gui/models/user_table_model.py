@@ -1,7 +1,8 @@
 """The users of a database as a Qt table (`users.UserView`), for the administrators' Users tab.
 
-The officer column names the linked officer record ("PC1234 Ann Smith") from the officers the window has
-read (`set_officers`); the status is Active, Disabled or Locked (after failed sign-ins), coloured.
+The officer column gives the staff number of the linked officer record, and its tooltip the officer's name
+and place from the officers the window has read (`set_officers`); the status is Active, Disabled or Locked
+(after failed sign-ins), coloured.
 """
 
 from __future__ import annotations
@@ -63,9 +64,10 @@ class UserTableModel(DtoTableModel[UserView]):
         COL_DIVISION: Column("Division", "The division their work is measured from", lambda _, u: u.division or ""),
         COL_TEAM: Column("Team", "The team their work is measured from", lambda _, u: u.team or ""),
         COL_OFFICER: Column(
-            "Officer record",
-            "The officer record the account is linked to (officers see their own cases through it)",
-            lambda m, u: m.officer_label(u),
+            "Officer",
+            "The staff number of the officer record the account is linked to (officers work their cases through it)",
+            lambda _, u: u.staff_no or "",
+            tip=lambda m, u: m.officer_label(u) or None,
         ),
         COL_STATUS: Column(
             "Status",
@@ -91,17 +93,21 @@ class UserTableModel(DtoTableModel[UserView]):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._officer_names: dict[str, str] = {}
+        self._officers: dict[str, OfficerView] = {}
 
     def set_officers(self, officers: Iterable[OfficerView]) -> None:
         with self._resetting():
-            self._officer_names = {o.staff_no: o.name for o in officers}
+            self._officers = {o.staff_no: o for o in officers}
 
     def officer_label(self, user: UserView) -> str:
+        """The linked officer record as the app names officers ("PC1234 Ann Smith"), with where they work."""
         if not user.staff_no:
             return ""
-        name = self._officer_names.get(user.staff_no)
-        return f"{user.staff_no} {name}" if name else user.staff_no
+        officer = self._officers.get(user.staff_no)
+        if officer is None:
+            return user.staff_no
+        place = f"{officer.division} / {officer.team}" if officer.team else officer.division
+        return f"{officer.label} — {place}"
 
     def cell_style(self, user: UserView, column: int, role: int) -> Any:
         if column == COL_STATUS and not user.active:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -122,15 +122,15 @@ class UsersView(QWidget):
         self.table.setSelectionMode(self.table.SelectionMode.SingleSelection)
         self.table.sortByColumn(COL_USERNAME, Qt.SortOrder.AscendingOrder)
         for column, width in {
-            COL_USERNAME: 120,
-            COL_NAME: 150,
-            COL_ROLES: 170,
-            COL_DIVISION: 90,
-            COL_TEAM: 130,
-            COL_OFFICER: 170,
-            COL_STATUS: 70,
-            COL_LOCKED_UNTIL: 110,
-            COL_CREATED: 140,
+            COL_USERNAME: 110,
+            COL_NAME: 180,
+            COL_ROLES: 190,
+            COL_DIVISION: 110,
+            COL_TEAM: 200,
+            COL_OFFICER: 80,
+            COL_STATUS: 80,
+            COL_LOCKED_UNTIL: 120,
+            COL_CREATED: 150,
         }.items():
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
@@ -172,7 +172,10 @@ class UsersView(QWidget):
         self.idle_spin.setSuffix(" minutes")
         self.idle_spin.setEnabled(False)  # until the setting has been read
         self.idle_save = make_button(
-            "Sa&ve", "saveIdleMinutesButton", "Save the idle lock time", "Save the idle lock time for every desktop"
+            "Save settin&g",
+            "saveIdleMinutesButton",
+            "Save the idle lock time",
+            "Save the idle lock time for every desktop",
         )
         self.idle_save.setEnabled(False)
         self.idle_save.clicked.connect(self.save_idle_minutes)
@@ -330,8 +333,10 @@ class UsersView(QWidget):
         dialog = AddUserDialog(self._ctx, self._runner, self._officers, self._divisions, linked, self)
         self._open(
             dialog,
-            lambda u: f"Added {u.username} ({u.display_name}) as {roles_text(u).lower()}: they choose their own "
-            "password when they first sign in.",
+            lambda u: (
+                f"Added {u.username} ({u.display_name}) as {roles_text(u).lower()}: they choose their own "
+                "password when they first sign in."
+            ),
         )
         return dialog
 
