@@ -241,13 +241,16 @@ def require(
     without a reason raises ReasonRequired.
     `detail` goes into the refusal's audit record (what was asked for, beyond `object_type`/`object_id`).
     """
+    acting = ctx.actor
     with ctx.db.read() as session:
         try:
-            actor = current_actor(session, ctx.actor)
+            actor = current_actor(session, acting)
         except NotPermitted:
             _deny(ctx, action, object_type, object_id, "account disabled", detail)
             raise
-    if actor is not ctx.actor:
+    if actor is not acting and ctx.actor is acting:
+        # Roles changed since sign-in: act with the stored ones from now on. Only if the context still acts
+        # for the same person: a desktop may have signed out (or in as someone else) while this call ran.
         ctx.actor = actor
     decision = decide(actor, action, target)
     if not decision.allowed:
