@@ -371,8 +371,11 @@ class MainWindow(QMainWindow):
         """Close every record, forget who was signed in, hide the work and ask again."""
         if self.session is None and not self.users_exist:
             return
+        # Work already under way finishes as the user who asked for it, before the context changes hands:
+        # its audit records must name them.
+        self.runner.wait_for_done()
         if self.session is not None:
-            self.runner.write(auth.sign_out, self.ctx)
+            auth.sign_out(self.ctx)
         self.session = None
         self.officer = None
         self.idle.disarm()
