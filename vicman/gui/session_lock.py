@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from vicman.gui.dialogs.common import ERROR_STYLE, buddy, describe, message_label
+from vicman.gui.dialogs.common import ERROR_STYLE, buddy, describe, message_label, password_edit
 from vicman.gui.workers import Runner
 from vicman.services import auth
 from vicman.services.context import ServiceContext
@@ -84,10 +84,7 @@ class LockPage(QWidget):
         self.who = QLabel("")
         self.who.setObjectName("lockedUserLabel")
         self.who.setWordWrap(True)
-        self.password = QLineEdit()
-        self.password.setObjectName("unlockPasswordEdit")
-        self.password.setAccessibleName("Password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = password_edit("unlockPasswordEdit")
         self.password.returnPressed.connect(self.unlock)
         self.unlock_button = QPushButton("&Unlock")
         self.unlock_button.setObjectName("unlockButton")

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QLabel, QVBoxLayout
 
-from vicman.gui.dialogs.common import EntryDialog, ServiceCall, buddy, make_form
+from vicman.gui.dialogs.common import EntryDialog, ServiceCall, buddy, make_form, password_edit
 from vicman.gui.workers import Runner
 from vicman.services import users
 from vicman.services.context import ServiceContext
 
 MIN_PASSWORD = 12
-
-
-def _password_edit(name: str, accessible: str) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setObjectName(name)
-    edit.setAccessibleName(accessible)
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setMaxLength(128)
-    return edit
 
 
 class ChangePasswordDialog(EntryDialog):
@@ -29,9 +20,9 @@ class ChangePasswordDialog(EntryDialog):
         self.setObjectName("changePasswordDialog")
         intro = QLabel(reason or "Choose a new password: at least 12 characters, not your username.")
         intro.setWordWrap(True)
-        self.current = _password_edit("currentPasswordEdit", "Current password")
-        self.new = _password_edit("newPasswordEdit", "New password")
-        self.confirm = _password_edit("confirmPasswordEdit", "New password again")
+        self.current = password_edit("currentPasswordEdit", "Current password")
+        self.new = password_edit("newPasswordEdit", "New password")
+        self.confirm = password_edit("confirmPasswordEdit", "New password again")
         form = make_form()
         form.addRow(buddy("&Current password", self.current), self.current)
         form.addRow(buddy("&New password", self.new), self.new)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QSizePolicy,
     QWidget,
 )
@@ -108,6 +109,16 @@ def wrapped_check(text: str, name: str, accessible: str) -> tuple[QCheckBox, QWi
     layout.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
     layout.addWidget(label, 1)
     return box, row
+
+
+def password_edit(name: str, accessible: str = "Password") -> QLineEdit:
+    """A field for a password: never shown, at most 128 characters (the services' limit)."""
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setAccessibleName(accessible)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setMaxLength(128)
+    return edit
 
 
 def message_label(name: str, style: str, text: str = "", accessible: str | None = None) -> QLabel:

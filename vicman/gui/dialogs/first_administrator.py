@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout
 
-from vicman.gui.dialogs.common import EntryDialog, ServiceCall, buddy, make_form
+from vicman.gui.dialogs.common import EntryDialog, ServiceCall, buddy, make_form, password_edit
 from vicman.gui.workers import Runner
 from vicman.services import auth
 from vicman.services.context import ServiceContext
@@ -34,15 +34,9 @@ class FirstAdministratorDialog(EntryDialog):
         self.display_name = QLineEdit()
         self.display_name.setObjectName("displayNameEdit")
         self.display_name.setAccessibleName("Full name")
-        self.password = QLineEdit()
-        self.password.setObjectName("passwordEdit")
-        self.password.setAccessibleName("Password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = password_edit("passwordEdit")
         self.password.setPlaceholderText(f"at least {MIN_PASSWORD} characters")
-        self.confirm = QLineEdit()
-        self.confirm.setObjectName("confirmEdit")
-        self.confirm.setAccessibleName("Password again")
-        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
+        self.confirm = password_edit("confirmEdit", "Password again")
         self.officer = QComboBox()
         self.officer.setObjectName("officerCombo")
         self.officer.setAccessibleName("Your officer record")

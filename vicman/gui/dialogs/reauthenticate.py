@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QLabel, QVBoxLayout
 
-from vicman.gui.dialogs.common import EntryDialog, ServiceCall, buddy, make_form
+from vicman.gui.dialogs.common import EntryDialog, ServiceCall, buddy, make_form, password_edit
 from vicman.gui.workers import Runner
 from vicman.services import auth
 from vicman.services.context import ServiceContext
@@ -21,10 +21,7 @@ class ReauthenticateDialog(EntryDialog):
         self.setMinimumWidth(420)
         words = QLabel(intro or f"{what} is a bulk action. Enter your password again to go ahead.")
         words.setWordWrap(True)
-        self.password = QLineEdit()
-        self.password.setObjectName("reauthPasswordEdit")
-        self.password.setAccessibleName("Password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = password_edit("reauthPasswordEdit")
         form = make_form()
         form.addRow(buddy("&Password", self.password), self.password)
         layout = QVBoxLayout(self)

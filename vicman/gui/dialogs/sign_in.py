@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout
 
-from vicman.gui.dialogs.common import EntryDialog, ServiceCall, buddy, make_form
+from vicman.gui.dialogs.common import EntryDialog, ServiceCall, buddy, make_form, password_edit
 from vicman.gui.workers import Runner
 from vicman.services import auth
 from vicman.services.context import ServiceContext
@@ -35,11 +35,7 @@ class SignInDialog(EntryDialog):
         self.username.setObjectName("usernameEdit")
         self.username.setAccessibleName("Username")
         self.username.setMaxLength(64)
-        self.password = QLineEdit()
-        self.password.setObjectName("passwordEdit")
-        self.password.setAccessibleName("Password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setMaxLength(128)
+        self.password = password_edit("passwordEdit")
         form = make_form()
         form.addRow(buddy("&Username", self.username), self.username)
         form.addRow(buddy("&Password", self.password), self.password)

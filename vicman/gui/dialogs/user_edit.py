@@ -26,7 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vicman.gui.dialogs.common import NOTICE_STYLE, EntryDialog, ServiceCall, buddy, make_form, message_label
+from vicman.gui.dialogs.common import (
+    NOTICE_STYLE,
+    EntryDialog,
+    ServiceCall,
+    buddy,
+    make_form,
+    message_label,
+    password_edit,
+)
 from vicman.gui.dialogs.reauthenticate import ReauthenticateDialog
 from vicman.gui.errors import describe_error
 from vicman.gui.workers import Runner
@@ -60,12 +68,8 @@ def reauthentication_intro(what: str) -> str:
     )
 
 
-def password_edit(name: str, accessible: str) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setObjectName(name)
-    edit.setAccessibleName(accessible)
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setMaxLength(users.MAX_PASSWORD)
+def new_password_edit(name: str, accessible: str) -> QLineEdit:
+    edit = password_edit(name, accessible)
     edit.setPlaceholderText(f"at least {users.MIN_PASSWORD} characters, not the username")
     return edit
 
@@ -197,8 +201,8 @@ class AddUserDialog(UserDialog):
         self.team.setEditable(True)
         for combo in (self.division, self.team):
             combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.password = password_edit("newPasswordEdit", "First password")
-        self.confirm = password_edit("newPasswordAgainEdit", "First password again")
+        self.password = new_password_edit("newPasswordEdit", "First password")
+        self.confirm = new_password_edit("newPasswordAgainEdit", "First password again")
         self.confirm.setPlaceholderText("the same again")
         note = message_label(
             "firstPasswordNote",
@@ -372,8 +376,8 @@ class ResetPasswordDialog(UserDialog):
             "next sign in."
         )
         intro.setWordWrap(True)
-        self.password = password_edit("resetPasswordEdit", "New password")
-        self.confirm = password_edit("resetPasswordAgainEdit", "New password again")
+        self.password = new_password_edit("resetPasswordEdit", "New password")
+        self.confirm = new_password_edit("resetPasswordAgainEdit", "New password again")
         self.confirm.setPlaceholderText("the same again")
         form = make_form()
         form.addRow(buddy("&New password", self.password), self.password)
