@@ -56,7 +56,7 @@ from vicman.gui.models.sample_table_model import (
 )
 from vicman.gui.models.sort_proxy import NativeSortProxyModel
 from vicman.gui.views.record_common import make_button, select_row
-from vicman.gui.views.supervision_common import PeriodEdit, ScopeChooser, last_month
+from vicman.gui.views.supervision_common import PeriodEdit, ScopeChooser, current_dto, last_month, select_dto
 from vicman.gui.widgets import make_table
 from vicman.gui.workers import Runner
 from vicman.services import dip_sampling
@@ -369,17 +369,10 @@ class DipSamplesView(QWidget):
         self.samples_loaded.emit()
 
     def selected_sample(self) -> SampleView | None:
-        index = self.samples.selectionModel().currentIndex()
-        if not index.isValid() or self.samples_proxy.rowCount() == 0:
-            return None
-        return self.samples_proxy.row_at(index.row())
+        return current_dto(self.samples, self.samples_proxy)
 
     def select_sample(self, sample_id: int) -> bool:
-        for row in range(self.samples_proxy.rowCount()):
-            if self.samples_proxy.row_at(row).id == sample_id:
-                select_row(self.samples, row)
-                return True
-        return False
+        return select_dto(self.samples, self.samples_proxy, lambda sample: sample.id == sample_id)
 
     # --- the entries of the selected sample ----------------------------------------------------
 

@@ -6,17 +6,36 @@ Signals of `ScopeChooser`:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from vicman.gui.views.record_common import select_row
 from vicman.services.context import Actor
 from vicman.services.people import OfficerView
 
 QT_DATE_FORMAT = "dd/MM/yyyy"
 SCOPE_KINDS = (("division", "Division"), ("team", "Team"), ("officer", "Officer"))
+
+
+def current_dto(table: QAbstractItemView, proxy: Any) -> Any:
+    """The row object under the table's current index (through its sorting proxy); None when there is none."""
+    index = table.selectionModel().currentIndex()
+    if not index.isValid() or proxy.rowCount() == 0:
+        return None
+    return proxy.row_at(index.row())
+
+
+def select_dto(table: QAbstractItemView, proxy: Any, wanted: Callable[[Any], bool]) -> bool:
+    """Make the first row whose object is `wanted` current; False when no row is."""
+    for row in range(proxy.rowCount()):
+        if wanted(proxy.row_at(row)):
+            select_row(table, row)
+            return True
+    return False
 
 
 def last_month(today: date) -> tuple[date, date]:

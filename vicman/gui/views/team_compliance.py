@@ -43,7 +43,14 @@ from vicman.gui.models.compliance_table_model import (
 )
 from vicman.gui.models.sort_proxy import NativeSortProxyModel
 from vicman.gui.views.record_common import make_button, select_row
-from vicman.gui.views.supervision_common import PeriodEdit, ScopeChooser, last_month, this_month
+from vicman.gui.views.supervision_common import (
+    PeriodEdit,
+    ScopeChooser,
+    current_dto,
+    last_month,
+    select_dto,
+    this_month,
+)
 from vicman.gui.widgets import make_table
 from vicman.gui.workers import Runner
 from vicman.services import team_compliance
@@ -283,17 +290,10 @@ class TeamComplianceView(QWidget):
         self.error.show()
 
     def selected_officer(self) -> OfficerCompliance | None:
-        index = self.table.selectionModel().currentIndex()
-        if not index.isValid() or self.proxy.rowCount() == 0:
-            return None
-        return self.proxy.row_at(index.row())
+        return current_dto(self.table, self.proxy)
 
     def select_officer(self, staff_no: str) -> bool:
-        for row in range(self.proxy.rowCount()):
-            if self.proxy.row_at(row).staff_no == staff_no:
-                select_row(self.table, row)
-                return True
-        return False
+        return select_dto(self.table, self.proxy, lambda officer: officer.staff_no == staff_no)
 
     # --- the drill-down ------------------------------------------------------------------------
 
