@@ -89,5 +89,5 @@ def _make(ctx: ServiceContext, crimes: int, seed: int) -> DemoSummary:
     writer = Writer(ctx, world)
     writer.write()
     corrections = correct(writer)
-    make_demo_users(ctx, DIVISIONS[0].name)
-    return summarise(ctx, seed, world.today, corrections)
+    accounts = make_demo_users(ctx, DIVISIONS[0].name)
+    return summarise(ctx, seed, world.today, corrections, tuple(accounts))

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from vicman.domain.enums import ObligationState
 from vicman.services.context import ServiceContext
+from vicman.services.demo.users import DEMO_PASSWORD
 from vicman.store.tables import (
     ContactEntryRow,
     CrimePersonRow,
@@ -48,6 +49,8 @@ class DemoSummary:
     met_on_time: int
     met_late: int
     waived: int
+    accounts: tuple[str, ...] = ()
+    """The demo accounts made (usernames); they share the password in `demo.users.DEMO_PASSWORD`."""
 
     @property
     def obligations(self) -> int:
@@ -69,10 +72,17 @@ class DemoSummary:
             f"{self.corrections} corrections. Duties: {self.overdue} overdue, {self.due_today} due today, "
             f"{self.due_next_working_day} due next working day, {self.open_later} open later, "
             f"{self.met_on_time} met on time, {self.met_late} met late, {self.waived} waived."
+            + (
+                f" Demo accounts, all with the password {DEMO_PASSWORD}: {', '.join(self.accounts)}."
+                if self.accounts
+                else ""
+            )
         )
 
 
-def summarise(ctx: ServiceContext, seed: int, today: date, corrections: int) -> DemoSummary:
+def summarise(
+    ctx: ServiceContext, seed: int, today: date, corrections: int, accounts: tuple[str, ...] = ()
+) -> DemoSummary:
     """Count what is in the database now, and the duties by status as of `today`."""
     next_day = ctx.calendar.next_working_day(today)
     with ctx.db.read() as session:
@@ -120,4 +130,5 @@ def summarise(ctx: ServiceContext, seed: int, today: date, corrections: int) -> 
             met_on_time=states["met_on_time"],
             met_late=states["met_late"],
             waived=states["waived"],
+            accounts=accounts,
         )
