@@ -50,6 +50,12 @@ class OfficerRow(Base):
     team: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    away_from: Mapped[date | None] = mapped_column(Date)
+    away_until: Mapped[date | None] = mapped_column(Date)
+    """Away (leave, course, sickness) on these local dates, both included: reminders go to the deputy."""
+    deputy_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id"))
+    left_on: Mapped[date | None] = mapped_column(Date)
+    """The officer left the force or the role on this date: their duties' reminders go elsewhere."""
 
 
 class CrimeRow(Base):
@@ -89,6 +95,8 @@ class PersonRow(Base):
     ethnicity: Mapped[str | None] = mapped_column(String(64))
     safe_times: Mapped[str | None] = mapped_column(String(200))
     may_leave_messages: Mapped[bool | None] = mapped_column(Boolean)
+    safe_channel: Mapped[str | None] = mapped_column(String(8))
+    """The contact channel the victim says is safe to use (phone, email, letter, sms, visit); None: not asked."""
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -354,6 +362,34 @@ class DipSampleAckRow(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     by: Mapped[str] = mapped_column(String(64))
     comment: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxMessageRow(Base):
+    """One email to send. Deciding what to send (a row) and sending it are separate: a message is queued
+    once (its `key` is unique), then sent, retried with back-off, and never sent twice."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_message_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    """Idempotency key, e.g. `digest:2026-11-26:PC1234`: queuing the same message again does nothing."""
+    kind: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(254))
+    recipient_name: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    """Why this recipient (the officer; their deputy while away; the bureau because the officer has left)."""
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    duties: Mapped[str] = mapped_column(Text, default="[]")
+    """JSON list of the obligation ids the message concerns."""
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ClosureDayRow(Base):
