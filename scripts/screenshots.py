@@ -26,7 +26,8 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -45,7 +46,7 @@ from vicman.gui.views.dip_samples import DipSamplesView
 from vicman.gui.views.team_compliance import TeamComplianceView
 from vicman.gui.views.victim_record import TAB_CERTIFICATION, TAB_DUTIES, TAB_NEEDS, TAB_TIMELINE, VictimRecordView
 from vicman.rules.localtime import LONDON
-from vicman.services import dip_sampling, users
+from vicman.services import casework, dip_sampling, users
 from vicman.services.context import Actor, ServiceContext, open_context
 from vicman.services.demo import make_demo
 from vicman.services.demo.users import DEMO_PASSWORD
@@ -80,6 +81,7 @@ EXPECTED = (
     "record_needs_contract.png",
     "record_certification.png",
     "record_event.png",
+    "letter_preview.png",
     "refer.png",
     "waive.png",
     "correct_entry.png",
@@ -584,6 +586,17 @@ WAIVER_FALLBACK = (
 )
 
 
+@contextmanager
+def _unrestricted(ctx: ServiceContext) -> Iterator[None]:
+    """Set-up for a picture, done as the database's loader (not as the user on screen)."""
+    signed_in = ctx.actor
+    ctx.actor = Actor("demo", WORKSTATION, unrestricted=True)
+    try:
+        yield
+    finally:
+        ctx.actor = signed_in
+
+
 def _give_reason(view: VictimRecordView, code: str, details: str) -> None:
     panel = view.reason_panel
     panel.reason.setCurrentIndex(panel.reason.findData(code))
@@ -672,6 +685,19 @@ def _record(shooter: Shooter, cast: Cast) -> None:
         _type(event.note, note)
     shooter.dialog(event, "record_event.png")
     _cancel(event)
+
+    if view.record is not None and view.record.safe_channel is None:
+        # The demo asks nobody about a safe channel; for the picture the victim has said letters are safe.
+        window = shooter.window
+        with _unrestricted(window.ctx):
+            casework.update_person_details(window.ctx, view.person_ref, view.record.version, safe_channel="letter")
+        view.reload()
+        shooter.settle(lambda: not view.loading)
+    letter = view.write_letter()
+    if letter is not None:
+        shooter.settle(lambda: not letter.loading)
+    shooter.dialog(letter, "letter_preview.png")
+    _cancel(letter)
 
     refer = view.refer()
     if refer is not None:

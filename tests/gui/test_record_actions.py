@@ -167,6 +167,24 @@ def test_edit_details_and_a_concurrent_edit_shows_the_conflict_and_reloads(qtbot
     assert change.detail == "Before: 07700 900123\nAfter: 07700 900999"
 
 
+def test_edit_details_records_the_safe_contact_channel(qtbot, window) -> None:
+    view = open_record(qtbot, window, "V1001")
+    dialog = view.edit_details()
+    assert dialog.safe_channel.currentText() == "Not asked" and dialog.safe_channel.currentData() is None
+    assert [dialog.safe_channel.itemData(i) for i in range(dialog.safe_channel.count())] == [
+        None, "phone", "visit", "email", "letter", "sms"
+    ]  # fmt: skip
+    dialog.safe_channel.setCurrentIndex(dialog.safe_channel.findData("letter"))
+    assert dialog.changes() == {"safe_channel": "letter"}
+    save(qtbot, view, dialog)
+    assert view.record.safe_channel == "letter"
+    change = next(e for e in view.timeline.model.rows() if e.kind == "change" and "Safe contact" in e.summary)
+    assert change.detail == "Before: (blank)\nAfter: letter"
+    again = view.edit_details()
+    assert again.safe_channel.currentData() == "letter" and again.changes() == {}
+    again.reject()
+
+
 def test_needs_assessment_marking_fear_or_distress_makes_later_duties_enhanced(qtbot, window) -> None:
     view = open_record(qtbot, window, "V1001")
     assert view.header.badge.text() == "Standard rights"

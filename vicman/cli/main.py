@@ -9,7 +9,17 @@ from datetime import date, timedelta
 from typing import Any, TextIO
 
 from vicman import __version__
-from vicman.cli import audit_commands, dip_sample_commands, identity, user_commands
+from vicman.cli import (
+    audit_commands,
+    config_commands,
+    dip_sample_commands,
+    identity,
+    mail_commands,
+    officer_commands,
+    referral_file_commands,
+    remind_commands,
+    user_commands,
+)
 from vicman.cli.output import local_iso, print_json, print_table, stream_json_array, uk_date, uk_datetime
 from vicman.domain.enums import ContactMethod, EventType, Outcome
 from vicman.rules.code import CodeDataError
@@ -404,7 +414,16 @@ COMMANDS: dict[str, Callable[[ServiceContext, argparse.Namespace, TextIO], int]]
     "search": _search,
 }
 
-COMMAND_MODULES = (audit_commands, dip_sample_commands, user_commands)
+COMMAND_MODULES = (
+    audit_commands,
+    dip_sample_commands,
+    user_commands,
+    referral_file_commands,
+    config_commands,
+    mail_commands,
+    remind_commands,
+    officer_commands,
+)
 """Command groups in modules of their own: each has `register(commands, db_option, parser_class)` and `COMMANDS`."""
 
 

@@ -227,6 +227,7 @@ EDITABLE_PERSON_FIELDS = (
     "preferred_method",
     "safe_times",
     "may_leave_messages",
+    "safe_channel",
 )
 
 
@@ -299,8 +300,8 @@ def _validated_details(ctx: ServiceContext, changes: dict[str, Any]) -> dict[str
                 raise InvalidInput(str(exc), field="email") from None
         if field == "dob" and value is not None and (not isinstance(value, date) or value > ctx.today()):
             raise InvalidInput("must be a date in the past", field="dob")
-        if field == "preferred_method" and value is not None and value not in set(ContactMethod):
-            raise InvalidInput(f"must be one of {', '.join(ContactMethod)}", field="preferred_method")
+        if field in ("preferred_method", "safe_channel") and value is not None and value not in set(ContactMethod):
+            raise InvalidInput(f"must be one of {', '.join(ContactMethod)}", field=field)
         if isinstance(value, str) and len(value) > (2000 if field == "address" else 200):
             raise InvalidInput("is too long", field=field)
         cleaned[field] = value

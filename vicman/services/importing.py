@@ -81,6 +81,7 @@ OPTIONAL = (
     "victim_interpreter",
     "victim_ethnicity",
     "victim_preferred_contact",
+    "victim_safe_channel",
 )
 LIMITS = {
     "crime_ref": 64,
@@ -162,6 +163,7 @@ def _stage_table() -> Table:
         Column("victim_interpreter", Boolean),
         Column("victim_ethnicity", String(64)),
         Column("victim_preferred_contact", String(8)),
+        Column("victim_safe_channel", String(8)),
         prefixes=["TEMPORARY"],
     )
 
@@ -278,6 +280,7 @@ _CHOICES = (
     ("kind", frozenset(CrimeKind), CrimeKind.CRIME.value),
     ("victim_role", frozenset(Role), Role.VICTIM.value),
     ("victim_preferred_contact", frozenset(ContactMethod), None),
+    ("victim_safe_channel", frozenset(ContactMethod), None),
 )
 
 
@@ -705,6 +708,7 @@ PERSON_COLUMNS = {
     "interpreter_needed": "victim_interpreter",
     "ethnicity": "victim_ethnicity",
     "preferred_method": "victim_preferred_contact",
+    "safe_channel": "victim_safe_channel",
 }
 NEW_PERSON_DEFAULTS = {field: None for field in PERSON_COLUMNS} | {"interpreter_needed": False, "phone_key": None}
 

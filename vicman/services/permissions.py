@@ -92,6 +92,13 @@ VERIFY_AUDIT = "audit.verify"
 READ_AUDIT = "audit.read"
 MANAGE_USERS = "users.manage"
 LIST_USERS = "users.list"
+EXPORT_REFERRALS = "referrals.export"
+READ_SETTINGS = "settings.read"
+CHANGE_SETTINGS = "settings.change"
+SEND_MAIL = "mail.send"
+MAIL_HEALTH = "mail.health"
+MANAGE_OFFICERS = "officers.manage"
+RUN_REMINDERS = "reminders.run"
 
 POLICY: dict[str, tuple[str, dict[str, Grant]]] = {
     READ_RECORD: (
@@ -145,6 +152,25 @@ POLICY: dict[str, tuple[str, dict[str, Grant]]] = {
     READ_AUDIT: ("Read the audit trail", {"administrator": Grant(F), "supervisor": Grant(F)}),
     MANAGE_USERS: ("Add, change or disable users", {"administrator": Grant(F)}),
     LIST_USERS: ("List users", {"administrator": Grant(F), "supervisor": Grant(F)}),
+    EXPORT_REFERRALS: (
+        "Export the daily Victim Support referral file (and list who is due or held)",
+        {"bureau": Grant(D), "supervisor": Grant(F), "administrator": Grant(F)},
+    ),
+    MANAGE_OFFICERS: (
+        "Mark an officer away (with a deputy) or left",
+        {"supervisor": Grant(D), "administrator": Grant(F)},
+    ),
+    RUN_REMINDERS: ("Queue the daily reminders and escalations", {"administrator": Grant(F)}),
+    READ_SETTINGS: (
+        "Read the settings (mail server, reminders, bureau mailboxes)",
+        {"administrator": Grant(F), "supervisor": Grant(F)},
+    ),
+    CHANGE_SETTINGS: ("Change the settings", {"administrator": Grant(F)}),
+    SEND_MAIL: ("Send the email waiting in the outbox, or retry failed email", {"administrator": Grant(F)}),
+    MAIL_HEALTH: (
+        "See whether email is going out (outbox, errors, officers with no working address)",
+        {"bureau": Grant(F), "supervisor": Grant(F), "administrator": Grant(F)},
+    ),
 }
 
 

@@ -163,6 +163,8 @@ class VictimRecord:
     """Who has opened this record, newest first (at most `records.VIEWERS_SHOWN`), from the audit trail."""
     viewers_total: int = 0
     """How many times the record has been opened in all."""
+    safe_channel: str | None = None
+    """The contact channel the victim says is safe (phone, email, letter, sms, visit); None: not asked."""
 
     @property
     def enhanced(self) -> bool:

@@ -32,6 +32,7 @@ from vicman.services.context import ServiceContext
 from vicman.services.record_views import VictimRecord
 
 NOT_RECORDED = "Not recorded"
+NOT_ASKED = "Not asked"
 RELOADED = "The form now shows the details as they are saved. Make your change again if it is still needed, then save."
 
 
@@ -82,6 +83,16 @@ class EditDetailsDialog(EntryDialog):
         self.messages.setAccessibleName("May messages be left")
         for text, value in ((NOT_RECORDED, None), ("Yes", True), ("No: never leave a message", False)):
             self.messages.addItem(text, value)
+        self.safe_channel = QComboBox()
+        self.safe_channel.setObjectName("safeChannelCombo")
+        self.safe_channel.setAccessibleName("Safe contact channel")
+        self.safe_channel.setToolTip(
+            "The one channel the victim says is safe to use (domestic abuse: only this channel is used, "
+            "and only its detail goes to Victim Support)."
+        )
+        self.safe_channel.addItem(NOT_ASKED, None)
+        for m in ContactMethod:
+            self.safe_channel.addItem(METHOD_LABELS.get(m.value, m.value), m.value)
 
         dob_row = QHBoxLayout()
         dob_row.addWidget(self.dob_known)
@@ -100,6 +111,7 @@ class EditDetailsDialog(EntryDialog):
         right.addRow(buddy("Prefers &contact by:", self.method), self.method)
         right.addRow(buddy("&Safe times:", self.safe_times), self.safe_times)
         right.addRow(buddy("Messa&ges:", self.messages), self.messages)
+        right.addRow(buddy("Sa&fe channel:", self.safe_channel), self.safe_channel)
         grid = QGridLayout()
         grid.setHorizontalSpacing(18)
         grid.addLayout(left, 0, 0)
@@ -146,6 +158,7 @@ class EditDetailsDialog(EntryDialog):
         self.method.setCurrentIndex(max(self.method.findData(record.preferred_method), 0))
         self.messages.setCurrentIndex(max(self.messages.findData(record.may_leave_messages), 0))
         self.safe_times.setText(record.safe_times or "")
+        self.safe_channel.setCurrentIndex(max(self.safe_channel.findData(record.safe_channel), 0))
 
     def values(self) -> dict[str, Any]:
         d = self.dob.date()
@@ -161,6 +174,7 @@ class EditDetailsDialog(EntryDialog):
             "preferred_method": self.method.currentData(),
             "safe_times": self.safe_times.text().strip() or None,
             "may_leave_messages": self.messages.currentData(),
+            "safe_channel": self.safe_channel.currentData(),
         }
 
     def changes(self) -> dict[str, Any]:
@@ -179,6 +193,7 @@ class EditDetailsDialog(EntryDialog):
             self.method,
             self.safe_times,
             self.messages,
+            self.safe_channel,
         ]
 
     def _set_saving(self, saving: bool) -> None:

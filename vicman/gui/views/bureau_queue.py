@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from vicman.domain.enums import ContactMethod
+from vicman.gui.dialogs.letter_preview import LetterPreviewDialog, LetterTarget
 from vicman.gui.dialogs.reauthenticate import ReauthenticateDialog
 from vicman.gui.errors import describe_error
 from vicman.gui.formatting import METHOD_LABELS, plural
@@ -209,6 +210,12 @@ class BureauQueueView(DutyListView):
         self.release_button.setAccessibleName("Release the selected victims")
         self.release_button.setToolTip("Give the selected victims back to the queue, assigned to nobody")
         self.release_button.clicked.connect(self.release_selected)
+        self.letters_button = QPushButton("Letter&s…")
+        self.letters_button.setObjectName("lettersButton")
+        self.letters_button.setAccessibleName("Letters for the selected victims")
+        self.letters_button.setToolTip("One letter per selected victim, in one PDF or print run; each is recorded")
+        self.letters_button.clicked.connect(self.letters_for_selection)
+        self.letters_dialog: LetterPreviewDialog | None = None
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
@@ -251,6 +258,7 @@ class BureauQueueView(DutyListView):
         foot.addWidget(self.assign_button)
         foot.addWidget(self.release_button)
         foot.addSpacing(12)
+        foot.addWidget(self.letters_button)
         foot.addWidget(self.log_button)
         self.log_button.setText("&Log contact for selected…")
 
@@ -470,6 +478,8 @@ class BureauQueueView(DutyListView):
         if hasattr(self, "assign_button"):
             self.assign_button.setEnabled(selected and not self.assigning)
             self.release_button.setEnabled(selected and not self.assigning)
+        if hasattr(self, "letters_button"):
+            self.letters_button.setEnabled(selected)
         if self.loading or self.page is None:
             return
         loaded, shown = self.model.rowCount(), self.proxy.rowCount()
@@ -536,6 +546,31 @@ class BureauQueueView(DutyListView):
             return
         self._show_notice(f"The assignment was not saved. {describe_error(exc)}", error=True)
         self._update_footer()
+
+    # --- letters ------------------------------------------------------------------------------
+
+    def letters_for_selection(self) -> LetterPreviewDialog | None:
+        """The letter dialog for the victims behind the selected duties (one letter each, one PDF)."""
+        targets: dict[tuple[str, str], LetterTarget] = {}
+        for duty in self.selected_duties():
+            key = (duty.crime_ref, duty.victim_ref)
+            targets.setdefault(key, LetterTarget(duty.crime_ref, duty.victim_ref, duty.victim_name))
+        if not targets:
+            return None
+        dialog = LetterPreviewDialog(self._ctx, self._runner, list(targets.values()), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._on_letters_recorded)
+        dialog.finished.connect(lambda _r, d=dialog: self.letters_dialog is d and setattr(self, "letters_dialog", None))
+        self.letters_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_letters_recorded(self, recorded: list) -> None:
+        if not shiboken6.isValid(self.notice):
+            return
+        self._show_notice(f"Recorded {plural(len(recorded), 'letter')} (contact entries: letter).", error=False)
+        self.contacts_recorded.emit(recorded)
+        self.refresh()
 
     def _show_notice(self, text: str, error: bool) -> None:
         if not text:

@@ -36,6 +36,7 @@ from vicman.gui.dialogs.common import describe
 from vicman.gui.dialogs.contract import ContractDialog
 from vicman.gui.dialogs.correct_entry import CorrectEntryDialog
 from vicman.gui.dialogs.edit_details import EditDetailsDialog
+from vicman.gui.dialogs.letter_preview import LetterPreviewDialog, LetterTarget
 from vicman.gui.dialogs.log_contact import ContactTarget, LogContactDialog
 from vicman.gui.dialogs.needs_assessment import NeedsAssessmentDialog
 from vicman.gui.dialogs.record_event import RecordEventDialog
@@ -103,8 +104,15 @@ ACTIONS = (
     RecordAction(
         "certify", "Cer&tify duties done", "Ctrl+Shift+C", "certify", "Certify that every Code duty is met or waived"
     ),
+    RecordAction(
+        "letter",
+        "Letter to the &victim…",
+        "Ctrl+P",
+        "write_letter",
+        "Make a letter to the victim (acknowledgement, update, outcome, tried to reach you), in English or Welsh",
+    ),
 )
-TOOLBAR = ("logContact", "recordEvent", "refer", "waive", "correctEntry", "editDetails")
+TOOLBAR = ("logContact", "recordEvent", "refer", "waive", "correctEntry", "editDetails", "letter")
 
 TAB_DUTIES, TAB_TIMELINE, TAB_NEEDS, TAB_CERTIFICATION = range(4)
 
@@ -298,7 +306,7 @@ class VictimRecordView(QWidget):
         self.needs.show_case(record, case)
         self.certification.show_case(case, day)
         has_case = case is not None
-        for name in ("logContact", "recordEvent", "refer", "waive"):
+        for name in ("logContact", "recordEvent", "refer", "waive", "letter"):
             self.buttons[name].setEnabled(has_case)
 
     # --- actions ------------------------------------------------------------------------------
@@ -446,6 +454,23 @@ class VictimRecordView(QWidget):
     def _on_details_saved(self, version: Any) -> None:
         self.status_message.emit("Details saved.")
         self.record_changed.emit(version)
+        self.reload()
+
+    def write_letter(self) -> LetterPreviewDialog | None:
+        """The letter dialog for this victim in the crime on show (saving or printing records the letter)."""
+        if self._refuse("write_letter"):
+            return None
+        record, case = self.record, self.case
+        assert record is not None and case is not None
+        dialog = LetterPreviewDialog(
+            self._ctx, self._runner, [LetterTarget(case.crime_ref, record.person_ref, record.name)], self
+        )
+        self._open(dialog, self._on_letter_recorded)
+        return dialog
+
+    def _on_letter_recorded(self, recorded: Any) -> None:
+        self.status_message.emit("Letter recorded (contact entry: letter).")
+        self.record_changed.emit(recorded)
         self.reload()
 
     def needs_assessment(self) -> NeedsAssessmentDialog | None:
