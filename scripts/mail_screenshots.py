@@ -45,11 +45,11 @@ def _prepare(ctx, day: date) -> None:  # type: ignore[no-untyped-def]
 
     divisions = people.list_divisions(ctx)
     for division in divisions[:-1]:
-        mailbox = f"bureau.{division.lower().replace(' ', '-')}@lancashire.police.example.uk"
+        mailbox = f"bureau.{division.lower().replace(' ', '-')}@demo.police.example.uk"
         settings.set_setting(ctx, f"bureau.mailbox.{division}", mailbox)
     for key, value in {
         "smtp.host": "127.0.0.1", "smtp.port": str(_closed_port()), "smtp.starttls": "false",
-        "smtp.from": "Vicman <vicman@lancashire.police.example.uk>", "smtp.timeout": "5",
+        "smtp.from": "Vicman <vicman@demo.police.example.uk>", "smtp.timeout": "5",
     }.items():  # fmt: skip
         settings.set_setting(ctx, key, value)
     listed = sorted(people.list_officers(ctx), key=lambda o: (o.division != divisions[0], o.staff_no))

@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-SENDER = "Vicman <vicman@lancashire.police.example.uk>"
+SENDER = "Vicman <vicman@demo.police.example.uk>"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             make_demo(ctx, crimes=args.crimes)
             for division in people.list_divisions(ctx):
-                mailbox = f"bureau.{division.lower().replace(' ', '-')}@lancashire.police.example.uk"
+                mailbox = f"bureau.{division.lower().replace(' ', '-')}@demo.police.example.uk"
                 settings.set_setting(ctx, f"bureau.mailbox.{division}", mailbox)
             plan = reminders.plan_reminders(ctx, day)
         finally:

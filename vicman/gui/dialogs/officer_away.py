@@ -159,6 +159,7 @@ class OfficerAwayDialog(EntryDialog):
         self.choose_deputy(absence.deputy_staff_no)
         if absence.left_on is not None:
             self.left_edit.setDate(_qdate(absence.left_on))
+            self.left_choice.setChecked(True)  # start from how things stand: this officer has left
 
     def validate(self) -> str | None:
         if self.choice() == AWAY and _day(self.until_edit) < _day(self.from_edit):
