@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QTabBar
-
 from vicman.gui.views.users_view import UsersView
 from vicman.services import permissions
 
@@ -32,23 +29,8 @@ class Administration:
         self.users = UsersView(window.ctx, window.runner)
         self._shown = False
 
-        tabs = window.tabs
-        index = tabs.insertTab(window.fixed_tabs, self.users, TAB_TEXT)
-        tabs.setTabToolTip(index, f"Users ({SHORTCUT})")
-        tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide, None)
-        tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.LeftSide, None)
-        tabs.setTabVisible(index, False)
-        window.fixed_tabs += 1
-        self.action = QAction(TAB_TEXT, window)
-        self.action.setObjectName("tab_users")
-        self.action.setShortcut(QKeySequence(SHORTCUT))
-        self.action.setEnabled(False)
+        self.action = window.add_fixed_tab(self.users, TAB_TEXT, "Users", SHORTCUT, "tab_users")
         self.action.triggered.connect(self.show_view)
-        window.addAction(self.action)
-        view_menu = _menu(window, "&View")
-        if view_menu is not None:
-            view_menu.addSeparator()
-            view_menu.addAction(self.action)
 
         self.users.user_changed.connect(self._on_user_changed)
         self.users.load_failed.connect(lambda text: window.statusBar().showMessage(text, 10_000))
@@ -119,13 +101,6 @@ class Administration:
             15_000,
         )
 
-
-def _menu(window: MainWindow, title: str) -> QMenu | None:
-    for action in window.menuBar().actions():
-        if action.text() == title and action.menu() is not None:
-            menu = action.menu()
-            return menu if isinstance(menu, QMenu) else None
-    return None
 
 
 def install(window: MainWindow) -> Administration:

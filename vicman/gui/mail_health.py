@@ -22,8 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFrame, QMenu, QScrollArea, QTabBar, QTabWidget, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QWidget
 
 from vicman.gui.errors import describe_error
 from vicman.gui.formatting import plural
@@ -91,22 +90,8 @@ class MailScreen:
         self.running = False
         self.last_result: BackstopResult | None = None
 
-        tabs = window.tabs
-        index = tabs.insertTab(window.fixed_tabs, self.pages, TAB_TEXT)
-        tabs.setTabToolTip(index, f"Email and settings ({SHORTCUT})")
-        tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide, None)
-        tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.LeftSide, None)
-        tabs.setTabVisible(index, False)
-        window.fixed_tabs += 1
-        self.action = QAction(TAB_TEXT, window)
-        self.action.setObjectName("tab_mail")
-        self.action.setShortcut(QKeySequence(SHORTCUT))
-        self.action.setEnabled(False)
+        self.action = window.add_fixed_tab(self.pages, TAB_TEXT, "Email and settings", SHORTCUT, "tab_mail")
         self.action.triggered.connect(self.show_view)
-        window.addAction(self.action)
-        view_menu = _menu(window, "&View")
-        if view_menu is not None:
-            view_menu.addAction(self.action)
 
         self.timer = QTimer(window)
         self.timer.setObjectName("reminderTimer")
@@ -243,13 +228,6 @@ def _scrolled(page: QWidget, name: str) -> QScrollArea:
     area.setWidget(page)
     return area
 
-
-def _menu(window: MainWindow, title: str) -> QMenu | None:
-    for action in window.menuBar().actions():
-        if action.text() == title and action.menu() is not None:
-            menu = action.menu()
-            return menu if isinstance(menu, QMenu) else None
-    return None
 
 
 def install(window: MainWindow) -> MailScreen:

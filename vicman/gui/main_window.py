@@ -224,9 +224,9 @@ class MainWindow(QMainWindow):
         record_menu.addSeparator()
         record_menu.addAction(self.close_record_action)
         self._update_record_actions()
-        view_menu = self.menuBar().addMenu("&View")
+        self.view_menu = self.menuBar().addMenu("&View")
         for action in tab_actions:
-            view_menu.addAction(action)
+            self.view_menu.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -287,6 +287,24 @@ class MainWindow(QMainWindow):
     def _on_people_failed(self, exc: BaseException) -> None:
         self.statusBar().clearMessage()
         QMessageBox.warning(self, "vicman", f"The list of officers could not be read.\n\n{describe_error(exc)}")
+
+    def add_fixed_tab(self, widget: QWidget, text: str, tip: str, shortcut: str, name: str) -> QAction:
+        """A screen that stays open (no close button), placed after the fixed ones and hidden until the
+        user's roles show it; returns its View-menu action (with `shortcut`; disabled while hidden)."""
+        index = self.tabs.insertTab(self.fixed_tabs, widget, text)
+        self.tabs.setTabToolTip(index, f"{tip} ({shortcut})")
+        bar = self.tabs.tabBar()
+        bar.setTabButton(index, QTabBar.ButtonPosition.RightSide, None)
+        bar.setTabButton(index, QTabBar.ButtonPosition.LeftSide, None)
+        self.tabs.setTabVisible(index, False)
+        self.fixed_tabs += 1
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setEnabled(False)
+        self.addAction(action)
+        self.view_menu.addAction(action)
+        return action
 
     def queue_divisions(self) -> list[str]:
         """The divisions whose bureau queue the signed-in user may work (the role table decides)."""

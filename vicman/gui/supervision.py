@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QTabBar, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QWidget
 
 from vicman.gui.views.dip_samples import DipSamplesView
 from vicman.gui.views.team_compliance import TeamComplianceView
@@ -39,27 +39,12 @@ class Supervision:
         self._allowed: dict[str, bool] = {name: False for name in self.views}
         self._compliance_stale = False
 
-        tabs = window.tabs
+        window.view_menu.addSeparator()
         for name, text, shortcut, _action in TABS:
             view = self.views[name]
-            index = tabs.insertTab(window.fixed_tabs, view, text)
-            tabs.setTabToolTip(index, f"{text.replace('&', '')} ({shortcut})")
-            tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide, None)
-            tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.LeftSide, None)
-            tabs.setTabVisible(index, False)
-            window.fixed_tabs += 1
-            action = QAction(text, window)
-            action.setObjectName(f"tab_{name}")
-            action.setShortcut(QKeySequence(shortcut))
-            action.setEnabled(False)
+            action = window.add_fixed_tab(view, text, text.replace("&", ""), shortcut, f"tab_{name}")
             action.triggered.connect(lambda _=False, v=view: self.show_view(v))
-            window.addAction(action)
             self.actions[name] = action
-        view_menu = _menu(window, "&View")
-        if view_menu is not None:
-            view_menu.addSeparator()
-            for action in self.actions.values():
-                view_menu.addAction(action)
 
         for view in (self.dip_samples, self.team_compliance):
             view.record_requested.connect(lambda person, crime: window.open_record(person, crime or None))
@@ -144,13 +129,6 @@ class Supervision:
         if self.window.tabs.isTabVisible(self.window.tabs.indexOf(view)):
             self.window.tabs.setCurrentWidget(view)
 
-
-def _menu(window: MainWindow, title: str) -> QMenu | None:
-    for action in window.menuBar().actions():
-        if action.text() == title and action.menu() is not None:
-            menu = action.menu()
-            return menu if isinstance(menu, QMenu) else None
-    return None
 
 
 def install(window: MainWindow) -> Supervision:
