@@ -10,11 +10,18 @@ from typing import Any, ClassVar
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
-from vicman.gui.formatting import uk_date, uk_datetime
+from vicman.gui.formatting import uk_date
 from vicman.gui.models.dto_table_model import Column, DtoTableModel, role_colour
 from vicman.gui.models.dto_table_model import ItemRole as ItemRole  # re-exported for the screens
 from vicman.gui.models.dto_table_model import SortRole as SortRole
-from vicman.gui.models.sample_table_model import AMBER, GREEN, RED, STATUS_COLOURS, VERDICT_COLOURS
+from vicman.gui.models.sample_table_model import (
+    AMBER,
+    GREEN,
+    RED,
+    VERDICT_COLOURS,
+    duty_columns,
+    status_style,
+)
 from vicman.services.team_compliance import DutyRow, OfficerCompliance
 
 GOOD_PCT = 90.0
@@ -154,20 +161,8 @@ class OfficerDutyTableModel(DtoTableModel[DutyRow]):
             "Victim", "The victim the duty is owed to", lambda _, d: f"{d.victim_name} ({d.victim_ref})"
         ),
         COL_D_CRIME: Column("Crime", "The crime reference", lambda _, d: d.crime_ref),
-        COL_D_DUTY: Column(
-            "Duty",
-            "What the Code requires",
-            lambda _, d: d.title + (" (enhanced)" if d.enhanced else ""),
-            tip=lambda _, d: d.title + (f"\nWaived: {d.waiver_reason}" if d.waiver_reason else ""),
-        ),
-        COL_D_DUE: Column("Due", "When it fell due", lambda _, d: uk_date(d.due), sort=lambda _, d: d.due),
-        COL_D_STATUS: Column("Status", "Where it stands today", lambda _, d: d.status_label),
-        COL_D_MET: Column(
-            "Met", "When it was met (UK time)", lambda _, d: uk_datetime(d.met_at), sort=lambda _, d: d.met_at
-        ),
+        **duty_columns(COL_D_DUTY, "When it fell due"),
     }
 
     def cell_style(self, duty: DutyRow, column: int, role: int) -> Any:
-        if column == COL_D_STATUS:
-            return role_colour(STATUS_COLOURS.get(duty.status), role)
-        return None
+        return status_style(duty.status, role) if column == COL_D_STATUS else None

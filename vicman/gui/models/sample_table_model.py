@@ -228,24 +228,33 @@ class SampleItemTableModel(DtoTableModel[SampleItemView]):
 COL_DUTY, COL_DUE, COL_STATUS, COL_MET = range(4)
 
 
-class ReviewDutyTableModel(DtoTableModel[ReviewDuty]):
-    """The victim's duties in the case of a sampled entry, soonest due first."""
-
-    COLUMNS: ClassVar[Mapping[int, Column[ReviewDuty]]] = {
-        COL_DUTY: Column(
+def duty_columns(first: int, due_words: str) -> dict[int, Column[Any]]:
+    """Duty, Due, Status and Met, from column `first` on, for rows with title, enhanced, waiver_reason, due,
+    status_label and met_at (the review form's duties and team compliance's drill-down)."""
+    return {
+        first: Column(
             "Duty",
             "What the Code requires",
             lambda _, d: d.title + (" (enhanced)" if d.enhanced else ""),
             tip=lambda _, d: d.title + (f"\nWaived: {d.waiver_reason}" if d.waiver_reason else ""),
         ),
-        COL_DUE: Column("Due", "When it fell or falls due", lambda _, d: uk_date(d.due), sort=lambda _, d: d.due),
-        COL_STATUS: Column("Status", "Where it stands today", lambda _, d: d.status_label),
-        COL_MET: Column(
+        first + 1: Column("Due", due_words, lambda _, d: uk_date(d.due), sort=lambda _, d: d.due),
+        first + 2: Column("Status", "Where it stands today", lambda _, d: d.status_label),
+        first + 3: Column(
             "Met", "When it was met (UK time)", lambda _, d: uk_datetime(d.met_at), sort=lambda _, d: d.met_at
         ),
     }
 
+
+def status_style(status: str, role: int) -> Any:
+    """The colour of a duty's status cell (on time, late, overdue, waived)."""
+    return role_colour(STATUS_COLOURS.get(status), role)
+
+
+class ReviewDutyTableModel(DtoTableModel[ReviewDuty]):
+    """The victim's duties in the case of a sampled entry, soonest due first."""
+
+    COLUMNS: ClassVar[Mapping[int, Column[ReviewDuty]]] = duty_columns(COL_DUTY, "When it fell or falls due")
+
     def cell_style(self, duty: ReviewDuty, column: int, role: int) -> Any:
-        if column == COL_STATUS:
-            return role_colour(STATUS_COLOURS.get(duty.status), role)
-        return None
+        return status_style(duty.status, role) if column == COL_STATUS else None
