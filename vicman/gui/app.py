@@ -74,10 +74,6 @@ def run(db_url: str, argv: list[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANISATION)
 
-    ms = _smoke_ms()
-    if ms is not None:
-        QTimer.singleShot(ms, app.quit)
-
     try:
         ctx = open_context(db_url)
     except (StoreError, CodeDataError, OSError) as exc:
@@ -92,6 +88,10 @@ def run(db_url: str, argv: list[str] | None = None) -> int:
     try:
         window.show()
         window.start()
+        ms = _smoke_ms()
+        if ms is not None:
+            # Counted from when the window is up, so that a slow first migration does not eat the time.
+            QTimer.singleShot(ms, app.quit)
         code = app.exec()
         window.close()
         # Quitting closes the window, and closing the last window posts one more quit; drop it, so that it
