@@ -25,6 +25,7 @@ from vicman.store.tables import (
     EventRow,
     NeedsAssessmentRow,
     ReferralRow,
+    SatisfactionSurveyRow,
     WaiverRow,
     core_table,
 )
@@ -50,6 +51,7 @@ ENTRY_TABLES: dict[str, type[Base]] = {
     "needs_assessment": NeedsAssessmentRow,
     "contact_contract": ContactContractRow,
     "certification": CertificationRow,
+    "satisfaction_survey": SatisfactionSurveyRow,
 }
 """Entries whose creating audit record carries their digest: the verifier checks each against it."""
 

@@ -57,6 +57,10 @@ HASHED_COLUMNS: dict[str, tuple[str, ...]] = {
         "retracted", "correction_reason",
     ),
     "certification": ("id", "link_id", "at", "by", "duties", "note"),
+    "satisfaction_survey": (
+        "id", "link_id", "at", "method", "overall", "kept_informed", "treatment", "ease_of_contact", "comments",
+        "recorded_at", "recorded_by", "corrects_id", "retracted", "correction_reason",
+    ),
 }  # fmt: skip
 """The columns each entry's digest covers, fixed here so that adding a column later does not change
 every stored digest: a new column joins its table's tuple only with a new HASH_VERSION."""

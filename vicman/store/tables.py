@@ -423,6 +423,7 @@ APPEND_ONLY_TABLES = (
     "dip_sample_item",
     "dip_sample_review",
     "dip_sample_ack",
+    "satisfaction_survey",
 )
 
 
@@ -494,6 +495,31 @@ class WorkAssignmentRow(Base):
     assignee: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     by: Mapped[str] = mapped_column(String(64))
+
+
+class SatisfactionSurveyRow(Base):
+    """A victim's answers to the satisfaction survey about one crime: each question on a five-point
+    scale (1 very dissatisfied … 5 very satisfied; None when not answered). An entry: corrected, never
+    changed."""
+
+    __tablename__ = "satisfaction_survey"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("crime_person.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    """When the victim answered."""
+    method: Mapped[str] = mapped_column(String(12))
+    """phone, post, online, in_person or sms."""
+    overall: Mapped[int | None] = mapped_column(Integer)
+    kept_informed: Mapped[int | None] = mapped_column(Integer)
+    treatment: Mapped[int | None] = mapped_column(Integer)
+    ease_of_contact: Mapped[int | None] = mapped_column(Integer)
+    comments: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("satisfaction_survey.id"), unique=True)
+    retracted: Mapped[bool] = mapped_column(Boolean, default=False)
+    correction_reason: Mapped[str | None] = mapped_column(Text)
 
 
 def core_table(row: type[Base]) -> Table:
