@@ -99,6 +99,9 @@ SEND_MAIL = "mail.send"
 MAIL_HEALTH = "mail.health"
 MANAGE_OFFICERS = "officers.manage"
 RUN_REMINDERS = "reminders.run"
+BACK_UP = "database.backup"
+VIEW_REPORTS = "reports.view"
+RECORD_SURVEY = "survey.record"
 
 POLICY: dict[str, tuple[str, dict[str, Grant]]] = {
     READ_RECORD: (
@@ -161,6 +164,7 @@ POLICY: dict[str, tuple[str, dict[str, Grant]]] = {
         {"supervisor": Grant(D), "administrator": Grant(F)},
     ),
     RUN_REMINDERS: ("Queue the daily reminders and escalations", {"administrator": Grant(F)}),
+    BACK_UP: ("Back up the whole database to a file (`vicman backup`)", {"administrator": Grant(F)}),
     READ_SETTINGS: (
         "Read the settings (mail server, reminders, bureau mailboxes)",
         {"administrator": Grant(F), "supervisor": Grant(F)},
@@ -170,6 +174,14 @@ POLICY: dict[str, tuple[str, dict[str, Grant]]] = {
     MAIL_HEALTH: (
         "See whether email is going out (outbox, errors, officers with no working address)",
         {"bureau": Grant(F), "supervisor": Grant(F), "administrator": Grant(F)},
+    ),
+    VIEW_REPORTS: (
+        "See and export compliance, MoJ and satisfaction reports",
+        {"officer": Grant(S), "bureau": Grant(D), "supervisor": Grant(F)},
+    ),
+    RECORD_SURVEY: (
+        "Record or correct a victim's satisfaction survey",
+        {"officer": Grant(T), "bureau": Grant(D), "supervisor": Grant(F)},
     ),
 }
 

@@ -94,6 +94,10 @@ class GroupCounts:
     met_on_time: int
     overdue: int
     on_time_pct: float | None
+    key: str = ""
+    """What `reports.duties_behind(group=...)` takes for this group: a division's name (force scope), a
+    team's name (division scope; "" for duties of officers with no team or no officer in the case), an
+    officer's staff number (team scope) or a rule id (officer scope)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +181,30 @@ class SatisfactionReport:
     aggregates: tuple[GroupSatisfaction, ...]
     """White, Minority ethnic, Not recorded, All."""
     gaps: tuple[GapTest, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DutyBehind:
+    """One duty behind a number in a compliance or MoJ report (the dashboard's click-through); open it as
+    the victim's record (victim_ref, from crime_ref). Field names as `team_compliance.DutyRow`, plus the
+    officer in the case."""
+
+    obligation_id: int
+    crime_ref: str
+    victim_ref: str
+    victim_name: str
+    rule: str
+    key: str
+    title: str
+    due: date
+    status: str
+    """on_time, late, waived, overdue or open."""
+    status_label: str
+    met_at: datetime | None
+    waiver_reason: str | None
+    enhanced: bool
+    officer: str
+    """The officer in the case: "Name (staff number)", or "" when there is none."""
 
 
 @dataclass(frozen=True, slots=True)

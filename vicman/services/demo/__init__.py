@@ -44,6 +44,7 @@ from vicman.services.demo.corrections import correct
 from vicman.services.demo.crime_csv import write_csv
 from vicman.services.demo.places import DIVISIONS
 from vicman.services.demo.summary import DemoSummary, summarise
+from vicman.services.demo.surveys import record_demo_surveys
 from vicman.services.demo.users import make_demo_users
 from vicman.services.demo.world import World
 from vicman.services.demo.writer import Writer
@@ -89,5 +90,6 @@ def _make(ctx: ServiceContext, crimes: int, seed: int) -> DemoSummary:
     writer = Writer(ctx, world)
     writer.write()
     corrections = correct(writer)
+    record_demo_surveys(ctx, world, seed)
     accounts = make_demo_users(ctx, DIVISIONS[0].name)
     return summarise(ctx, seed, world.today, corrections, tuple(accounts))
