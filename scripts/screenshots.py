@@ -42,6 +42,7 @@ from vicman.gui.app import build_main_window
 from vicman.gui.dialogs.common import set_moment
 from vicman.gui.dialogs.sample_review import SampleReviewDialog
 from vicman.gui.main_window import MainWindow
+from vicman.gui.views.dashboard_view import DashboardView
 from vicman.gui.views.dip_samples import DipSamplesView
 from vicman.gui.views.team_compliance import TeamComplianceView
 from vicman.gui.views.victim_record import TAB_CERTIFICATION, TAB_DUTIES, TAB_NEEDS, TAB_TIMELINE, VictimRecordView
@@ -86,11 +87,14 @@ EXPECTED = (
     "waive.png",
     "correct_entry.png",
     "edit_details.png",
+    "survey_dialog.png",
     "about.png",
     "overdue_notice.png",
     "sample_review.png",
     "dip_samples.png",
     "team_compliance.png",
+    "dashboard.png",
+    "dashboard_satisfaction.png",
     "my_work_findings.png",
     "reason_panel.png",
     "users.png",
@@ -746,6 +750,18 @@ def _record(shooter: Shooter, cast: Cast) -> None:
     shooter.dialog(details, "edit_details.png")
     _cancel(details)
 
+    # A satisfaction survey being recorded, from the record's Surveys tab.
+    view.tabs.setCurrentWidget(view.surveys)
+    shooter.settle(lambda: not view.surveys.loading)
+    survey = view.surveys.record_survey()
+    if survey is not None:
+        survey.set_method("phone")
+        for question, score in (("overall", 4), ("kept_informed", 2), ("treatment", 5)):
+            survey.set_answer(question, score)
+        _type(survey.comments, "Happy with how they were treated; would like to hear more often how it is going.")
+    shooter.dialog(survey, "survey_dialog.png")
+    _cancel(survey)
+
 
 def _about(shooter: Shooter) -> None:
     window = shooter.window
@@ -916,6 +932,7 @@ def _supervision(shooter: Shooter, seed: int) -> None:
     if first is not None:
         compliance.duties.selectRow(compliance.duties_proxy.proxy_row_of(first))
     shooter.screen("team_compliance.png")
+    _dashboard(shooter)
 
     _switch_user(shooter, username)
     window.tabs.setCurrentWidget(window.my_work)
@@ -925,6 +942,35 @@ def _supervision(shooter: Shooter, seed: int) -> None:
         raise RuntimeError("my_work_findings.png: the officer has no findings to acknowledge")
     window.my_work.table.clearSelection()
     shooter.screen("my_work_findings.png")
+
+
+def _dashboard(shooter: Shooter) -> None:
+    """As the demo supervisor: the dashboard for their division over the last 3 months, with the victims behind
+    the tallest overdue bar listed; then satisfaction by ethnic group over the last 12 months."""
+    window = shooter.window
+    view: DashboardView = window.dashboard.view  # type: ignore[attr-defined]
+    window.tabs.setCurrentWidget(view)
+    shooter.settle(lambda: not view.loading and not view.reload_timer.isActive())
+    report = view.reports.get("compliance")
+    if report is None or not report.total.due:
+        raise RuntimeError("dashboard.png: the supervisor's division has no duties in the last 3 months")
+    page = view.compliance
+    groups = page.overdue.groups
+    if groups and page.overdue.bars is not None:
+        tallest = max(range(len(groups)), key=lambda i: groups[i].overdue)
+        page.overdue.group_clicked.emit(groups[tallest].key)
+        shooter.settle(lambda: not view.loading_behind)
+        page.behind.selectRow(0)
+    shooter.screen("dashboard.png")
+
+    view.controls.choose_preset("months12")
+    shooter.settle(lambda: not view.loading and not view.reload_timer.isActive())
+    view.tabs.setCurrentWidget(view.satisfaction)
+    shooter.settle()
+    if not view.reports.get("satisfaction") or not view.reports["satisfaction"].surveys:
+        raise RuntimeError("dashboard_satisfaction.png: no satisfaction surveys in the demo's last 12 months")
+    shooter.screen("dashboard_satisfaction.png")
+    view.tabs.setCurrentWidget(view.compliance)
 
 
 # --- the administrator's screen ----------------------------------------------------------------

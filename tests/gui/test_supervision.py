@@ -107,7 +107,7 @@ def test_the_tabs_are_hidden_from_an_officer_and_shown_to_a_supervisor(qtbot, ct
     assert not tab_visible(officer, supervision.dip_samples)
     assert not tab_visible(officer, supervision.team_compliance)
     assert not supervision.actions["dip_samples"].isEnabled()
-    assert officer.fixed_tabs == 8 and officer.record_views() == []
+    assert officer.fixed_tabs == 9 and officer.record_views() == []
     assert supervision.dip_samples.samples_model.rowCount() == 0  # nothing was read for the officer
     officer.close()
 

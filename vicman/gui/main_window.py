@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from vicman import __version__
-from vicman.gui import administration, mail_health, supervision, ui_state
+from vicman.gui import administration, dashboard, mail_health, supervision, ui_state
 from vicman.gui.dialogs.change_password import ChangePasswordDialog
 from vicman.gui.dialogs.first_administrator import FirstAdministratorDialog
 from vicman.gui.dialogs.sign_in import SignInDialog
@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
         supervision.install(self)
         administration.install(self)
         mail_health.install(self)
+        dashboard.install(self)
 
     # --- menus and shortcuts ------------------------------------------------------------------
 

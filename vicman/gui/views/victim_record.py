@@ -48,6 +48,7 @@ from vicman.gui.views.duties_pane import DutiesPane
 from vicman.gui.views.needs_contract_pane import NeedsContractPane
 from vicman.gui.views.reason_panel import ReasonPanel
 from vicman.gui.views.record_header import RecordHeader
+from vicman.gui.views.survey_pane import SurveyPane
 from vicman.gui.views.timeline_pane import TimelinePane
 from vicman.gui.workers import Runner
 from vicman.services import casework, records
@@ -183,6 +184,9 @@ class VictimRecordView(QWidget):
         self.needs.contract_requested.connect(self.agree_contract)
         self.certification = CertificationPane()
         self.certification.certify_requested.connect(self._on_certify_requested)
+        self.surveys = SurveyPane(ctx, runner)
+        self.surveys.status_message.connect(self.status_message)
+        self.surveys.survey_saved.connect(self.record_changed)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("recordTabs")
         self.tabs.setAccessibleName("Parts of the record")
@@ -190,6 +194,7 @@ class VictimRecordView(QWidget):
         self.tabs.addTab(self.timeline, "&Timeline")
         self.tabs.addTab(self.needs, "Needs and &contract")
         self.tabs.addTab(self.certification, "Certificat&ion")
+        self.tabs.addTab(self.surveys, "Sur&veys")
 
         self.body = QWidget()
         body = QVBoxLayout(self.body)
@@ -305,6 +310,7 @@ class VictimRecordView(QWidget):
         self.timeline.show_case(record, self.crime_ref)
         self.needs.show_case(record, case)
         self.certification.show_case(case, day)
+        self.surveys.show_case(record, case, self.reason)
         has_case = case is not None
         for name in ("logContact", "recordEvent", "refer", "waive", "letter"):
             self.buttons[name].setEnabled(has_case)
