@@ -6,6 +6,7 @@ dated before/after detail change), its audit record, and the re-derived duties.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from vicman.domain.enums import ContactMethod
-from vicman.services import audit, permissions
+from vicman.services import audit, concurrency, permissions
 from vicman.services.context import ServiceContext
 from vicman.services.derivation import rederive_links
 from vicman.services.entries import Recorded, _check_moment, _check_note, _link, _require_write, save_entry
@@ -33,16 +34,12 @@ from vicman.store.tables import (
 VPS_ANSWERS = ("accepted", "declined", "undecided")
 
 
-class EditConflict(ServiceError):
-    """Someone else saved the record after it was opened; nothing was overwritten."""
+class EditConflict(concurrency.EditConflict):
+    """Someone else saved the person's details after they were read; nothing was overwritten."""
 
-    def __init__(self, person_ref: str, changes: list[tuple[str, str | None, str | None, str, datetime]]):
-        self.changes = changes
-        lines = [f"{field}: {before!s} → {after!s} by {by}" for field, before, after, by, _ in changes]
-        super().__init__(
-            f"The record of {person_ref} was changed by someone else after you opened it; nothing was saved. "
-            "Their change: " + ("; ".join(lines) if lines else "details updated") + ". Reopen the record and try again."
-        )
+    def __init__(self, person_ref: str, changes: Sequence[concurrency.Change]):
+        self.person_ref = person_ref
+        super().__init__(f"The record of {person_ref}", changes, "Reopen the record and try again.")
 
 
 class DutiesStillOpen(ServiceError):
@@ -255,19 +252,8 @@ def update_person_details(ctx: ServiceContext, person_ref: str, expected_version
         if person is None:
             raise NotFound(f"no victim with reference {person_ref}")
         if person.version != expected_version:
-            since = session.execute(
-                select(
-                    DetailChangeRow.field,
-                    DetailChangeRow.before,
-                    DetailChangeRow.after,
-                    DetailChangeRow.by,
-                    DetailChangeRow.at,
-                )
-                .where(DetailChangeRow.object_type == "person", DetailChangeRow.object_id == person.id)
-                .order_by(DetailChangeRow.id.desc())
-                .limit(10)
-            ).all()
-            raise EditConflict(person_ref, list(since))
+            saves = person.version - expected_version
+            raise EditConflict(person_ref, concurrency.detail_changes_since(session, "person", person.id, saves))
         applied = _apply(person, changes)
         if not applied:
             return person.version

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vicman.services import audit, permissions
+from vicman.services import audit, concurrency, permissions
 from vicman.services.context import ServiceContext
 from vicman.services.errors import InvalidInput, NotFound
 from vicman.store.tables import OfficerRow
@@ -68,11 +68,14 @@ def set_away(
     from_date: date,
     until_date: date,
     deputy_staff_no: str | None = None,
+    *,
+    expected: OfficerAbsence | None = None,
 ) -> OfficerAbsence:
     """Mark an officer away from `from_date` to `until_date` (both included), with a deputy or none.
 
     The deputy must be another officer, active, not leaving before the absence ends, and not away
-    themselves on any day of it. An absence that has already ended is refused.
+    themselves on any day of it. An absence that has already ended is refused. `expected`: the absence as
+    the person saw it; if someone else has changed it since, `EditConflict` and nothing is saved.
     """
     staff = _require(ctx, staff_no)
     if until_date < from_date:
@@ -81,7 +84,7 @@ def set_away(
         raise InvalidInput(f"that absence ended on {_uk(until_date)}, before today", field="until")
     deputy_no = (deputy_staff_no or "").strip() or None
     with ctx.db.transaction() as session:
-        officer = _load(session, staff)
+        officer = _load(session, staff, expected)
         if officer.left_on is not None and officer.left_on <= from_date:
             raise InvalidInput(f"{officer.staff_no} left on {_uk(officer.left_on)}", field="officer")
         deputy = None
@@ -98,11 +101,11 @@ def set_away(
         return _view(session, officer)
 
 
-def clear_away(ctx: ServiceContext, staff_no: str) -> OfficerAbsence:
+def clear_away(ctx: ServiceContext, staff_no: str, *, expected: OfficerAbsence | None = None) -> OfficerAbsence:
     """The officer is back (or the absence was a mistake): their reminders go to them again."""
     staff = _require(ctx, staff_no)
     with ctx.db.transaction() as session:
-        officer = _load(session, staff)
+        officer = _load(session, staff, expected)
         if officer.away_from is None and officer.away_until is None and officer.deputy_id is None:
             return _view(session, officer)
         before = _state(session, officer)
@@ -113,12 +116,14 @@ def clear_away(ctx: ServiceContext, staff_no: str) -> OfficerAbsence:
         return _view(session, officer)
 
 
-def mark_left(ctx: ServiceContext, staff_no: str, on_date: date | None) -> OfficerAbsence:
+def mark_left(
+    ctx: ServiceContext, staff_no: str, on_date: date | None, *, expected: OfficerAbsence | None = None
+) -> OfficerAbsence:
     """The officer leaves (left) the force or the role on `on_date`: from then their cases' reminders go to
     the bureau mailbox. `None` withdraws a leaving date recorded by mistake."""
     staff = _require(ctx, staff_no)
     with ctx.db.transaction() as session:
-        officer = _load(session, staff)
+        officer = _load(session, staff, expected)
         if officer.left_on == on_date:
             return _view(session, officer)
         before = _state(session, officer)
@@ -162,11 +167,31 @@ def _check_deputy(officer: OfficerRow, deputy: OfficerRow, from_date: date, unti
         raise InvalidInput(f"{deputy.staff_no} has no email address, so reminders could not reach them", field="deputy")
 
 
-def _load(session: Session, staff_no: str) -> OfficerRow:
+def _load(session: Session, staff_no: str, expected: OfficerAbsence | None = None) -> OfficerRow:
+    """The officer's row; with `expected`, refused if their absence is no longer what the person saw."""
     officer = session.scalar(select(OfficerRow).where(OfficerRow.staff_no == staff_no))
     if officer is None:
         raise NotFound(f"no officer with staff number {staff_no}")
+    if expected is not None:
+        seen, now = _absence_fields(expected), _absence_fields(_view(session, officer))
+        if seen != now:
+            last = concurrency.last_audited(session, OFFICER, officer.staff_no, [audit.ALTER])
+            by, at = (last.actor, last.ts) if last is not None else ("someone else", None)
+            raise concurrency.EditConflict(
+                f"Where the reminders of {officer.staff_no} go",
+                concurrency.differences(seen, now, by, at),
+                "Check their change, then save again if yours is still needed.",
+            )
     return officer
+
+
+def _absence_fields(absence: OfficerAbsence) -> dict[str, object]:
+    return {
+        "away from": absence.away_from,
+        "away until": absence.away_until,
+        "deputy": absence.deputy_staff_no,
+        "left on": absence.left_on,
+    }
 
 
 def _state(session: Session, officer: OfficerRow) -> dict[str, Any]:

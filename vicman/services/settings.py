@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from vicman.notify.outbox import is_address
 from vicman.notify.smtp import SmtpSettings
-from vicman.services import audit, permissions, session_policy
+from vicman.services import audit, concurrency, permissions, session_policy
 from vicman.services.context import ServiceContext
 from vicman.services.errors import InvalidInput
 from vicman.store import describe_url
@@ -398,12 +398,18 @@ def list_settings(ctx: ServiceContext) -> list[Setting]:
     return found
 
 
-def set_setting(ctx: ServiceContext, key: str, value: str) -> Setting:
+UNCHECKED = object()
+"""`set_setting`'s `expected` when the caller did not read the setting first (the command line)."""
+
+
+def set_setting(ctx: ServiceContext, key: str, value: str, *, expected: str | object | None = UNCHECKED) -> Setting:
     """Set `key` to `value` after checking it (checked as `settings.change`, audited `admin` on `setting`).
 
     An empty value unsets the key (its default applies again). InvalidInput, naming the key, for an unknown
     key or a value that does not fit; nothing changes then. The password goes to the keyring (or is refused
     where there is none); its value is never stored in the database nor written to the audit trail.
+    `expected`: the stored value (None: none) the person saw; if someone has changed it since,
+    `EditConflict` and nothing is saved (not checked for the password, whose value is never shown).
     """
     permissions.require(ctx, permissions.CHANGE_SETTINGS, object_type=SETTING, object_id=key)
     spec = spec_for(key)
@@ -417,6 +423,14 @@ def set_setting(ctx: ServiceContext, key: str, value: str) -> Setting:
         new = spec.check(key, text) if text else None
         row = session.get(SettingRow, key)
         before = row.value if row is not None else None
+        if expected is not UNCHECKED and before != expected:
+            last = concurrency.last_audited(session, SETTING, key, [audit.ADMIN])
+            by, at = (last.actor, last.ts) if last is not None else ("someone else", None)
+            raise concurrency.EditConflict(
+                f"The setting {key}",
+                [concurrency.Change(key, expected if isinstance(expected, str) else None, before, by, at)],
+                "Check their change, then save again if yours is still needed.",
+            )
         if before != new:
             if new is None:
                 session.delete(row)

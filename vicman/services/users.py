@@ -25,7 +25,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vicman.services import audit, auth, permissions
+from vicman.services import audit, auth, concurrency, permissions
 from vicman.services.context import ROLES, ServiceContext
 from vicman.services.errors import InvalidInput, NotFound, ServiceError
 from vicman.store.tables import OfficerRow, UserRow
@@ -57,6 +57,8 @@ class UserView:
     created_by: str
     locked_until: datetime | None = None
     """While `locked`: when the lockout after failed sign-ins ends."""
+    version: int = 0
+    """The account's version when read: `set_roles(..., expected_version=)` refuses if it has moved on."""
 
 
 @dataclass(frozen=True)
@@ -216,6 +218,7 @@ def view_of(row: UserRow, staff_no: str | None, now: datetime) -> UserView:
         created_at=row.created_at,
         created_by=row.created_by,
         locked_until=row.locked_until if row.locked_until is not None and row.locked_until > now else None,
+        version=row.version,
     )
 
 
@@ -309,11 +312,21 @@ def enable_user(ctx: ServiceContext, username: str) -> UserView:
         return view_of(row, staff_no_of(session, row), ctx.now())
 
 
-def set_roles(ctx: ServiceContext, username: str, roles: Iterable[str]) -> UserView:
+def set_roles(
+    ctx: ServiceContext, username: str, roles: Iterable[str], *, expected_version: int | None = None
+) -> UserView:
+    """Give a user exactly `roles`. `expected_version`: the account's version as the administrator saw it;
+    if someone has changed the account since, `EditConflict` and nothing is saved."""
     name = _sensitive_change(ctx, username)
     wanted = normalise_roles(roles)
     with ctx.db.transaction() as session:
         row = _load(session, name)
+        if expected_version is not None and row.version != expected_version:
+            raise concurrency.EditConflict(
+                f"The account of {name}",
+                _account_changes(session, name, row.version - expected_version),
+                "Check their change, then save again if yours is still needed.",
+            )
         before = roles_of(row)
         if wanted == before:
             return view_of(row, staff_no_of(session, row), ctx.now())
@@ -386,6 +399,24 @@ def _load(session: Session, username: str) -> UserRow:
     if row is None:
         raise NotFound(f"there is no user {name}")
     return row
+
+
+def _account_changes(session: Session, username: str, saves: int) -> list[concurrency.Change]:
+    """What the last `saves` administrative changes of an account were, from the audit trail."""
+    found = []
+    for record, detail in concurrency.audited_details(session, USER, username, [audit.ADMIN], saves):
+        change = str(detail.get("change", "account"))
+        before, after = detail.get("from"), detail.get("to")
+        found.append(
+            concurrency.Change(
+                change,
+                ", ".join(before) if isinstance(before, list) else None,
+                ", ".join(after) if isinstance(after, list) else ("done" if after is None else str(after)),
+                record.actor,
+                record.ts,
+            )
+        )
+    return found
 
 
 def _active_administrators(session: Session) -> list[int]:

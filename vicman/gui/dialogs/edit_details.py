@@ -1,4 +1,5 @@
-"""Edit a victim's details. If someone else saved first, say what they changed and reload the form.
+"""Edit a victim's details. If someone else saved first, say what they changed, reload the form, and keep
+what this person typed on top of it, so they can check it against the other change and save again.
 
 Signals (besides `saved(object)`, the new version number):
     reloaded(object): the form was refilled from a freshly read `VictimRecord` after an edit conflict.
@@ -27,13 +28,32 @@ from vicman.domain.enums import ContactMethod
 from vicman.gui.dialogs.common import EntryDialog, ServiceCall, buddy, describe, make_form
 from vicman.gui.formatting import METHOD_LABELS
 from vicman.gui.workers import Runner
-from vicman.services import casework, records
+from vicman.services import casework, concurrency, records
 from vicman.services.context import ServiceContext
 from vicman.services.record_views import VictimRecord
 
 NOT_RECORDED = "Not recorded"
 NOT_ASKED = "Not asked"
 RELOADED = "The form now shows the details as they are saved. Make your change again if it is still needed, then save."
+KEPT = (
+    "The form now shows the details as they are saved, with your changes kept on top ({fields}). "
+    "Check them against the other change, then save again, or cancel."
+)
+BOTH_CHANGED = "You both changed {field}: saved now: {theirs}; yours, in the form: {yours}."
+FIELD_LABELS = {
+    "name": "the name",
+    "dob": "the date of birth",
+    "phone": "the phone number",
+    "email": "the email address",
+    "address": "the address",
+    "language": "the language",
+    "interpreter_needed": "the interpreter need",
+    "ethnicity": "the ethnicity",
+    "preferred_method": "the preferred contact method",
+    "safe_times": "the safe times",
+    "may_leave_messages": "whether messages may be left",
+    "safe_channel": "the safe channel",
+}
 
 
 class EditDetailsDialog(EntryDialog):
@@ -160,6 +180,30 @@ class EditDetailsDialog(EntryDialog):
         self.safe_times.setText(record.safe_times or "")
         self.safe_channel.setCurrentIndex(max(self.safe_channel.findData(record.safe_channel), 0))
 
+    def apply_values(self, values: dict[str, Any]) -> None:
+        """Put `values` (as `values()` gives them) into the form, leaving the other fields alone."""
+        setters = {
+            "name": lambda v: self.name.setText(v or ""),
+            "phone": lambda v: self.phone.setText(v or ""),
+            "email": lambda v: self.email.setText(v or ""),
+            "address": lambda v: self.address.setPlainText(v or ""),
+            "language": lambda v: self.language.setText(v or ""),
+            "interpreter_needed": lambda v: self.interpreter.setChecked(bool(v)),
+            "ethnicity": lambda v: self.ethnicity.setText(v or ""),
+            "preferred_method": lambda v: self.method.setCurrentIndex(max(self.method.findData(v), 0)),
+            "safe_times": lambda v: self.safe_times.setText(v or ""),
+            "may_leave_messages": lambda v: self.messages.setCurrentIndex(max(self.messages.findData(v), 0)),
+            "safe_channel": lambda v: self.safe_channel.setCurrentIndex(max(self.safe_channel.findData(v), 0)),
+        }
+        for field, value in values.items():
+            if field == "dob":
+                self.dob_known.setChecked(value is not None)
+                self.dob.setEnabled(value is not None)
+                if value is not None:
+                    self.dob.setDate(QDate(value.year, value.month, value.day))
+            elif field in setters:
+                setters[field](value)
+
     def values(self) -> dict[str, Any]:
         d = self.dob.date()
         return {
@@ -221,20 +265,51 @@ class EditDetailsDialog(EntryDialog):
         if not isinstance(exc, casework.EditConflict):
             super()._on_failed(exc)
             return
-        conflict = describe(exc)
+        conflict = "\n".join(
+            [exc.headline, "Their change:", *(f"• {concurrency.describe_change(c)}" for c in exc.changes)]
+        )
+        mine, opened = self.changes(), self.record
         self.show_error(conflict)
         self._set_saving(True)
         self.save_button.setText("Reloading…")
         self._runner.write(records.open_victim_record, self._ctx, self.person_ref, consult=False).on_success(
-            lambda record: self._on_reloaded(record, conflict)
+            lambda record: self._on_reloaded(record, conflict, mine, opened)
         ).on_failure(self._on_reload_failed)
 
-    def _on_reloaded(self, record: VictimRecord, conflict: str) -> None:
+    def _on_reloaded(self, record: VictimRecord, conflict: str, mine: dict[str, Any], opened: VictimRecord) -> None:
+        """Show the details as saved now, with this person's changes put back on top of them."""
         self._set_saving(False)
         self.load(record)
-        self.show_error(f"{conflict}\n\n{RELOADED}")
+        self.apply_values(mine)
+        kept = {field: value for field, value in mine.items() if getattr(record, field) != value}
+        lines = [conflict]
+        for field, value in kept.items():
+            if getattr(record, field) != getattr(opened, field):
+                lines.append(
+                    BOTH_CHANGED.format(
+                        field=FIELD_LABELS.get(field, field),
+                        theirs=_shown(getattr(record, field)),
+                        yours=_shown(value),
+                    )
+                )
+        if kept:
+            lines.append(KEPT.format(fields=", ".join(FIELD_LABELS.get(f, f) for f in kept)))
+        else:
+            lines.append(RELOADED)
+        self.show_error("\n\n".join(lines))
+        self.adjustSize()  # the message is several lines long: grow rather than clip it
         self.reloaded.emit(record)
 
     def _on_reload_failed(self, exc: BaseException) -> None:
         self._set_saving(False)
         self.show_error(f"{self.error.text()}\n\nThe record could not be read again: {describe(exc)}")
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "(blank)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from vicman.gui.dialogs.common import EntryDialog, ServiceCall, buddy, make_form
 from vicman.gui.formatting import uk_date
 from vicman.gui.workers import Runner
-from vicman.services import officers
+from vicman.services import concurrency, officers
 from vicman.services.context import ServiceContext
 from vicman.services.people import OfficerView
 
@@ -168,12 +168,24 @@ class OfficerAwayDialog(EntryDialog):
 
     def service_call(self) -> ServiceCall:
         choice = self.choice()
+        # Saved against the absence as read: if someone changed it meanwhile, the save is refused (see _on_failed).
+        seen = {"expected": self.loaded} if self.loaded is not None else {}
         if choice == AWAY:
             days = (_day(self.from_edit), _day(self.until_edit))
-            return officers.set_away, (self._ctx, self.staff_no, *days, self.deputy.currentData()), {}
+            return officers.set_away, (self._ctx, self.staff_no, *days, self.deputy.currentData()), seen
         if choice == BACK:
-            return officers.clear_away, (self._ctx, self.staff_no), {}
-        return officers.mark_left, (self._ctx, self.staff_no, _day(self.left_edit)), {}
+            return officers.clear_away, (self._ctx, self.staff_no), seen
+        return officers.mark_left, (self._ctx, self.staff_no, _day(self.left_edit)), seen
+
+    def _on_failed(self, exc: BaseException) -> None:
+        """Someone else changed the absence first: show theirs as it stands now, keep this person's choices."""
+        super()._on_failed(exc)
+        if isinstance(exc, concurrency.EditConflict):
+            self._runner.read(officers.get_absence, self._ctx, self.staff_no).on_success(self._on_reread)
+
+    def _on_reread(self, absence: officers.OfficerAbsence) -> None:
+        self.loaded = absence
+        self.current.setText(f"Now: {describe_absence(absence)}")
 
     def inputs(self) -> list:
         return [self.away_choice, self.back_choice, self.left_choice, self.from_edit, self.until_edit, self.deputy,

@@ -38,7 +38,7 @@ from vicman.gui.dialogs.common import (
 from vicman.gui.dialogs.reauthenticate import ReauthenticateDialog
 from vicman.gui.errors import describe_error
 from vicman.gui.workers import Runner
-from vicman.services import users
+from vicman.services import concurrency, users
 from vicman.services.auth import ReauthenticationRequired
 from vicman.services.context import ServiceContext
 from vicman.services.errors import InvalidInput
@@ -356,7 +356,18 @@ class ChangeRolesDialog(UserDialog):
         return None
 
     def service_call(self) -> ServiceCall:
-        return users.set_roles, (self._ctx, self.user.username, self.roles.roles()), {}
+        # Against the account as read: if another administrator changed it meanwhile, the save is refused.
+        expected = {"expected_version": self.user.version} if self.user.version else {}
+        return users.set_roles, (self._ctx, self.user.username, self.roles.roles()), expected
+
+    def _on_failed(self, exc: BaseException) -> None:
+        """Another administrator changed the account first: keep the ticks, save next time against theirs."""
+        super()._on_failed(exc)
+        if isinstance(exc, concurrency.EditConflict):
+            self._runner.read(users.get_user, self._ctx, self.user.username).on_success(self._on_reread)
+
+    def _on_reread(self, user: users.UserView) -> None:
+        self.user = user
 
     def inputs(self) -> list:
         return [self.roles]

@@ -13,7 +13,7 @@ Signals:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
@@ -34,7 +34,7 @@ from vicman.gui.errors import describe_error
 from vicman.gui.formatting import plural
 from vicman.gui.views.record_common import make_button
 from vicman.gui.workers import Runner
-from vicman.services import mail, settings
+from vicman.services import concurrency, mail, settings
 from vicman.services.context import ServiceContext
 
 HOST, PORT, STARTTLS = settings.SMTP_HOST, settings.SMTP_PORT, settings.SMTP_STARTTLS
@@ -43,14 +43,23 @@ ESCALATE = settings.ESCALATE_AFTER_DAYS
 MAILBOX = settings.BUREAU_MAILBOX
 
 
-def save_settings(ctx: ServiceContext, changes: Sequence[tuple[str, str]]) -> list[settings.Setting]:
-    """Check every change first (nothing is saved if one is wrong), then save each; the settings after."""
+def save_settings(
+    ctx: ServiceContext, changes: Sequence[tuple[str, str]], expected: Mapping[str, str | None] | None = None
+) -> list[settings.Setting]:
+    """Check every change first (nothing is saved if one is wrong), then save each; the settings after.
+
+    `expected`: the stored values the form was filled from; a setting someone else has changed since is
+    refused (`EditConflict`) rather than overwritten.
+    """
     for key, value in changes:
         spec = settings.spec_for(key)
         if value.strip() and not spec.secret:
             spec.check(key, value)
     for key, value in changes:
-        settings.set_setting(ctx, key, value)
+        if expected is not None and key in expected:
+            settings.set_setting(ctx, key, value, expected=expected[key])
+        else:
+            settings.set_setting(ctx, key, value)
     return settings.list_settings(ctx)
 
 
@@ -279,7 +288,8 @@ class SettingsView(QWidget):
         self._set_enabled(False)
         generation = self._generation
         keys = [key for key, _ in wanted]
-        self._runner.write(save_settings, self._ctx, wanted).on_success(
+        seen = {key: self.stored[key].value for key in keys if key in self.stored and not self.stored[key].secret}
+        self._runner.write(save_settings, self._ctx, wanted, seen).on_success(
             lambda found, g=generation: self._on_saved(g, found, keys)
         ).on_failure(lambda exc, g=generation: self._on_failed(g, exc, "Nothing was saved."))
 
@@ -297,6 +307,11 @@ class SettingsView(QWidget):
         self.loading = self.saving = self.testing = False
         self._show(self.error, f"{what} {describe_error(exc)}")
         self._set_enabled(bool(self.stored))
+        if isinstance(exc, concurrency.EditConflict):
+            # Someone else saved first: compare with theirs from now on, and keep what was typed here.
+            self._runner.read(settings.list_settings, self._ctx).on_success(
+                lambda found: self.stored.update({s.key: s for s in found})
+            )
 
     # --- a test message --------------------------------------------------------------------------
 
