@@ -11,13 +11,16 @@ from typing import Any, TextIO
 from vicman import __version__
 from vicman.cli import (
     audit_commands,
+    backup_commands,
     config_commands,
+    db_commands,
     dip_sample_commands,
     identity,
     mail_commands,
     officer_commands,
     referral_file_commands,
     remind_commands,
+    report_commands,
     user_commands,
 )
 from vicman.cli.output import local_iso, print_json, print_table, stream_json_array, uk_date, uk_datetime
@@ -416,6 +419,7 @@ COMMANDS: dict[str, Callable[[ServiceContext, argparse.Namespace, TextIO], int]]
 
 COMMAND_MODULES = (
     audit_commands,
+    backup_commands,
     dip_sample_commands,
     user_commands,
     referral_file_commands,
@@ -423,6 +427,8 @@ COMMAND_MODULES = (
     mail_commands,
     remind_commands,
     officer_commands,
+    report_commands,
+    db_commands,
 )
 """Command groups in modules of their own: each has `register(commands, db_option, parser_class)` and `COMMANDS`."""
 
