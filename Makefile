@@ -1,7 +1,7 @@
 # vicman developer entry points.
 #
 #   make run     set up .venv, create the demo database if missing, start the desktop app
-#   make test    set up .venv, run pytest (Qt offscreen), then ruff and mypy
+#   make test    set up .venv, run pytest (Qt offscreen) on SQLite and on a throw-away PostgreSQL, then ruff and mypy
 #   make lint    ruff + mypy only
 #   make bench   run benchmarks/bench_core.py
 #   make clean   remove .venv, caches and build output (the demo database is kept)
@@ -50,8 +50,17 @@ run: setup
 	fi
 	$(BIN)/vicman --db "$(DEMO_DB)"
 
+# Every database test runs on SQLite and on PostgreSQL: scripts/pg_test_cluster.sh starts a throw-away
+# cluster (installing Debian's postgresql as root if missing) and prints its URL; the trap stops and
+# deletes it however pytest ends, and the recipe keeps pytest's exit status. VICMAN_REQUIRE_POSTGRES=1
+# makes an unreachable server fail the run instead of skipping the PostgreSQL half.
 test: setup
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	@url="$$(bash scripts/pg_test_cluster.sh start)" || exit 1; \
+	trap 'bash scripts/pg_test_cluster.sh stop' EXIT; \
+	trap 'exit 130' INT TERM; \
+	echo "PostgreSQL test cluster: $$url"; \
+	VICMAN_TEST_POSTGRES_URL="$$url" VICMAN_REQUIRE_POSTGRES=1 QT_QPA_PLATFORM=offscreen \
+	    $(BIN)/python -m pytest -q
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/mypy
 
@@ -63,5 +72,6 @@ bench: setup
 	$(BIN)/python benchmarks/bench_core.py
 
 clean:
+	@bash scripts/pg_test_cluster.sh stop
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
 	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

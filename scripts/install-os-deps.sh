@@ -2,6 +2,8 @@
 # Make sure this machine can build vicman's virtualenv and run PySide6 (Qt 6).
 #
 #   scripts/install-os-deps.sh [PYTHON]        (default: $PYTHON, else python3)
+#   scripts/install-os-deps.sh --postgresql    only the PostgreSQL server (for the tests' throw-away
+#                                              cluster, scripts/pg_test_cluster.sh; the app needs none)
 #
 # - Checks that PYTHON is 3.11 or newer and that its venv module works
 #   (Debian/Ubuntu ship ensurepip separately, in python3-venv / python3.X-venv).
@@ -21,6 +23,30 @@ QT_PACKAGES=(
 )
 
 err() { printf 'install-os-deps: %s\n' "$*" >&2; }
+
+# --- PostgreSQL server binaries (tests only) -------------------------------
+if [ "${1:-}" = "--postgresql" ]; then
+    has_server() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
+    has_server && exit 0
+    if [ "$(id -u)" -ne 0 ]; then
+        err "the tests need a PostgreSQL server (Debian's postgresql package) to run the suite on PostgreSQL too."
+        err "install it with:"
+        printf '  sudo apt-get update && sudo apt-get install -y postgresql\n' >&2
+        exit 1
+    fi
+    echo "install-os-deps: installing postgresql (for the tests' throw-away cluster)"
+    # The tests make their own cluster: keep the package from creating and starting a "main" one,
+    # unless the machine's administrator has configured that already.
+    if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+        mkdir -p /etc/postgresql-common
+        echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.conf
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    apt-get install -y -q postgresql </dev/null >/dev/null
+    has_server || { err "installed postgresql but found no /usr/lib/postgresql/*/bin/initdb."; exit 1; }
+    exit 0
+fi
 
 # --- Python version --------------------------------------------------------
 if ! command -v "$PY" >/dev/null 2>&1; then

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import open_test_context
+from tests.conftest import open_test_context, raw_connection
 from vicman.services import entries, queries
 
 
@@ -31,25 +30,16 @@ def recorded_db(seeded_db: Path) -> Path:
 
 
 def tamper(path: Path, *statements: str) -> None:
-    """Change the file as its owner could: drop the append-only triggers, then write directly."""
-    connection = sqlite3.connect(path)
-    try:
-        for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
-            connection.execute(f'DROP TRIGGER "{name}"')
+    """Change the database as its owner could: append-only guards off, then write directly."""
+    with raw_connection(path, guards=False) as connection:
         for statement in statements:
             connection.execute(statement)
-        connection.commit()
-    finally:
-        connection.close()
 
 
 def head(path: Path) -> tuple[int, str]:
-    connection = sqlite3.connect(path)
-    try:
+    with raw_connection(path) as connection:
         seq, digest = connection.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-        return int(seq), str(digest)
-    finally:
-        connection.close()
+    return int(seq), str(digest)
 
 
 def test_an_untouched_trail_verifies_with_a_one_line_summary(cli: Any, recorded_db: Path, snapshot: Any) -> None:
@@ -175,12 +165,9 @@ def test_the_real_command_line_exits_1_on_a_tampered_database(vicman_subprocess:
 
 
 def _entry_seq(path: Path, object_type: str, object_id: int) -> int:
-    connection = sqlite3.connect(path)
-    try:
+    with raw_connection(path) as connection:
         (seq,) = connection.execute(
             "SELECT seq FROM audit WHERE object_type = ? AND object_id = ? AND entry_hash IS NOT NULL",
             (object_type, str(object_id)),
         ).fetchone()
-        return int(seq)
-    finally:
-        connection.close()
+    return int(seq)

@@ -8,12 +8,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_database, query_database, snapshot_database
 from vicman.cli.main import build_parser
 
 
@@ -113,11 +113,14 @@ def test_db_accepts_a_path(cli, seeded_db):
         "CR-1001", "CR-1002"}
 
 
+@pytest.mark.sqlite_only(reason="an sqlite:/// URL names an SQLite file; the PostgreSQL half passes its URL in "
+                         "every test")
 def test_db_accepts_a_sqlite_url(cli, seeded_db):
     url = f"sqlite:///{seeded_db}"
     assert _crime_refs(cli("--db", url, "obligations", "--as-of", "2026-11-26", "--json")) == {"CR-1001", "CR-1002"}
 
 
+@pytest.mark.sqlite_only(reason="a relative path is a file path (SQLite)")
 def test_db_accepts_a_relative_path(cli, seeded_db, monkeypatch):
     monkeypatch.chdir(seeded_db.parent)
     assert _crime_refs(cli("--db", seeded_db.name, "obligations", "--as-of", "2026-11-26", "--json")) == {
@@ -144,7 +147,7 @@ def test_db_option_overrides_vicman_db(cli, seeded_db, tmp_path, monkeypatch):
 
 def test_vicman_db_through_a_subprocess(vicman_subprocess, seeded_db):
     result = vicman_subprocess("obligations", "--as-of", "2026-11-26", "--crime", "CR-1002", "--json",
-                               env={"VICMAN_DB": f"sqlite:///{seeded_db}"})
+                               env={"VICMAN_DB": str(seeded_db) if "://" in str(seeded_db) else f"sqlite:///{seeded_db}"})
     assert _crime_refs(result) == {"CR-1002"}
 
 
@@ -167,16 +170,13 @@ def _digest(path: Path) -> str:
 
 
 def test_a_database_from_a_newer_vicman_is_refused_in_one_line_and_unchanged(cli, template_db, tmp_path):
-    path = Path(shutil.copyfile(template_db, tmp_path / "newer.sqlite3"))
-    connection = sqlite3.connect(path)
-    connection.execute("UPDATE alembic_version SET version_num = '9999'")
-    connection.commit()
-    connection.close()
-    before = _digest(path)
-    result = cli("--db", path, "obligations", "--as-of", "2026-11-26")
+    database = copy_database(template_db, tmp_path / "newer.sqlite3")
+    query_database(database, "UPDATE alembic_version SET version_num = '9999'")
+    before = snapshot_database(database) if "://" in str(database) else _digest(database)
+    result = cli("--db", database, "obligations", "--as-of", "2026-11-26")
     assert result.status == 2
     assert len(result.err_lines) == 1 and "newer" in result.err
-    assert _digest(path) == before
+    assert (snapshot_database(database) if "://" in str(database) else _digest(database)) == before
 
 
 def test_a_non_vicman_sqlite_file_is_refused_in_one_line(cli, tmp_path):

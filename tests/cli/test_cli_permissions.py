@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import copy_database, crime_row, open_test_context, snapshot_database, write_csv
+from tests.conftest import copy_database, crime_row, open_test_context, query_database, snapshot_database, write_csv
 from vicman.services import importing, users
 
 PASSWORD = {
@@ -70,13 +70,7 @@ def run_as(cli: Any, monkeypatch: pytest.MonkeyPatch, db: Path, user: str, *argv
 
 
 def audit_actions(db: Path) -> list[tuple[str, str]]:
-    import sqlite3
-
-    connection = sqlite3.connect(db)
-    try:
-        return [tuple(r) for r in connection.execute("SELECT action, actor FROM audit ORDER BY seq")]
-    finally:
-        connection.close()
+    return [(action, actor) for action, actor in query_database(db, "SELECT action, actor FROM audit ORDER BY seq")]
 
 
 def assert_refused(cli: Any, monkeypatch: pytest.MonkeyPatch, db: Path, user: str, *argv: str) -> str:

@@ -1,15 +1,21 @@
-"""GUI test fixtures: a real SQLite file filled from a small crime extract, a fixed clock, isolated settings."""
+"""GUI test fixtures: a real database filled from a small crime extract, a fixed clock, isolated settings.
+
+Like every database test, each GUI test runs on both back ends (`backend`, tests/conftest.py): on
+SQLite the database is tmp_path/gui.sqlite3, on PostgreSQL a database of its own made from the
+session's template.
+"""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from gui_support import NOW, add_gui_users, make_window, write_extract
 from PySide6.QtCore import QSettings
 
+from tests.conftest import Backend, copy_database
 from vicman.gui.main_window import MainWindow
 from vicman.gui.workers import Runner
 from vicman.services import importing
@@ -19,31 +25,34 @@ GUI_ACTOR = Actor("pc-gui", "test-host", unrestricted=True)
 """Opens the test databases; the window acts as the user who signs in."""
 
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory) -> Path:
-    """The extract imported once; each test works on its own copy of the file."""
+def template_db(backend: Backend, tmp_path_factory) -> Any:
+    """The extract imported once per back end; each test works on its own copy."""
     folder = tmp_path_factory.mktemp("template")
-    path = folder / "gui.sqlite3"
-    context = open_context(str(path), actor=GUI_ACTOR, clock=lambda: NOW)
+    database = backend.new_database(folder / "gui.sqlite3")
+    context = open_context(str(database), actor=GUI_ACTOR, clock=lambda: NOW)
     importing.import_crimes(context, write_extract(folder / "extract.csv"))
     add_gui_users(context)
     context.close()
-    return path
+    return database
 
 
 @pytest.fixture
-def ctx(tmp_path: Path, template_db: Path) -> Iterator[ServiceContext]:
-    for suffix in ("", "-wal", "-shm"):
-        source = template_db.with_name(template_db.name + suffix)
-        if source.exists():
-            shutil.copyfile(source, tmp_path / ("gui.sqlite3" + suffix))
-    context = open_context(str(tmp_path / "gui.sqlite3"), actor=GUI_ACTOR, clock=lambda: NOW)
+def gui_db(tmp_path: Path, template_db: Any) -> Any:
+    """This test's database, a copy of the template: tmp_path/gui.sqlite3 on SQLite."""
+    return copy_database(template_db, tmp_path / "gui.sqlite3")
+
+
+@pytest.fixture
+def ctx(gui_db: Any) -> Iterator[ServiceContext]:
+    context = open_context(str(gui_db), actor=GUI_ACTOR, clock=lambda: NOW)
     yield context
     context.close()
 
 
 @pytest.fixture
-def empty_ctx(tmp_path: Path) -> Iterator[ServiceContext]:
-    context = open_context(str(tmp_path / "empty.sqlite3"), actor=GUI_ACTOR, clock=lambda: NOW)
+def empty_ctx(backend: Backend, tmp_path: Path) -> Iterator[ServiceContext]:
+    context = open_context(str(backend.new_database(tmp_path / "empty.sqlite3")), actor=GUI_ACTOR,
+                           clock=lambda: NOW)
     yield context
     context.close()
 

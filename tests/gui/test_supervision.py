@@ -10,7 +10,6 @@ So division North has 7 entries from 01/10 to 26/11, and Ann's team 2 in October
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tests.conftest import tamper_database
 from vicman.gui.dialogs.sample_review import SUGGESTED, SampleReviewDialog
 from vicman.gui.main_window import MainWindow
 from vicman.gui.models.compliance_table_model import COL_OVERDUE, COL_PCT, totals
@@ -361,7 +361,7 @@ def test_the_officer_sees_the_finding_on_my_work_and_acknowledges_it(qtbot, supe
     assert stored.acknowledgement == "Understood; I will note what was said." and stored.acknowledged_by == "pc1234"
 
 
-def test_a_correction_or_a_change_after_the_draw_shows_against_the_entry(qtbot, supervisor, ctx, tmp_path) -> None:
+def test_a_correction_or_a_change_after_the_draw_shows_against_the_entry(qtbot, supervisor, ctx, gui_db) -> None:
     view = supervisor.supervision.dip_samples
     sample = draw(qtbot, supervisor, "division", "North", NORTH_PERIOD, 20, "random", "5")
     assert {view.items_proxy.index(r, COL_SINCE_DRAWN).data() for r in range(view.items_proxy.rowCount())} == {
@@ -372,13 +372,8 @@ def test_a_correction_or_a_change_after_the_draw_shows_against_the_entry(qtbot, 
     settle(qtbot, supervisor)
     with as_admin(ctx):
         entries.correct_entry(ctx, "contact", corrected.entry_id, "Recorded as a phone call in error", method="visit")
-    connection = sqlite3.connect(tmp_path / "gui.sqlite3")  # behind vicman's back: tampering
-    try:
-        connection.execute("DROP TRIGGER contact_entry_no_update")
-        connection.execute("UPDATE contact_entry SET note = 'Nothing to add.' WHERE id = ?", (tampered.entry_id,))
-        connection.commit()
-    finally:
-        connection.close()
+    # Behind vicman's back: tampering, with the append-only guards off.
+    tamper_database(gui_db, "UPDATE contact_entry SET note = 'Nothing to add.' WHERE id = ?", tampered.entry_id)
 
     qtbot.keyClick(view.items, Qt.Key.Key_F5)  # the window's Refresh reads the samples and entries again
     qtbot.waitUntil(lambda: not view.loading_samples and not view.loading_items, timeout=10_000)

@@ -2,16 +2,16 @@
 
 A database is populated once through the real services (an import, events, contacts, referrals, a needs
 assessment, a contract, a correction, then a dozen searches, which are consultations). Each test tampers
-with a copy directly in the SQLite file, as an attacker who owns the file would: first dropping the
-append-only triggers, then changing, inserting or deleting rows, and for the hardest cases recomputing the
-hash chain with vicman's own hashing code. Those (a rewritten chain, a trail cut short) are caught only
-against a checkpoint kept elsewhere; the tests show both the unanchored pass and the anchored failure.
+with a copy directly in the database, as an attacker who owns it would (tests/conftest.py raw_connection:
+on SQLite dropping the append-only triggers, on PostgreSQL a superuser session that skips them), then
+changing, inserting or deleting rows, and for the hardest cases recomputing the hash chain with vicman's
+own hashing code. Those (a rewritten chain, a trail cut short) are caught only against a checkpoint kept
+elsewhere; the tests show both the unanchored pass and the anchored failure.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import copy_database, crime_row, open_test_context, write_csv
+from tests.conftest import RawConnection, copy_database, crime_row, open_test_context, raw_connection, write_csv
 from vicman.services import audit, audit_verify, casework, entries, importing, queries
 from vicman.services.audit_verify import Checkpoint
 from vicman.services.context import Actor
@@ -102,32 +102,17 @@ def vctx(db: Path) -> Iterator[Any]:
 
 
 @contextmanager
-def attacker(path: Path) -> Iterator[sqlite3.Connection]:
-    """A plain sqlite3 connection to the file with every append-only trigger dropped; committed on exit."""
-    connection = sqlite3.connect(path)
-    try:
-        triggers = connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND (name LIKE '%_no_update' OR name LIKE "
-            "'%_no_delete')"
-        ).fetchall()
-        assert {"audit_no_update", "audit_no_delete", "contact_entry_no_update"} <= {name for (name,) in triggers}
-        for (name,) in triggers:
-            connection.execute(f'DROP TRIGGER "{name}"')
+def attacker(database: Any) -> Iterator[RawConnection]:
+    """A plain driver connection to the database with the append-only guards off; committed on exit."""
+    with raw_connection(database, guards=False) as connection:
         yield connection
-        connection.commit()
-    finally:
-        connection.close()
 
 
-def records(connection: sqlite3.Connection) -> list[dict[str, Any]]:
-    connection.row_factory = sqlite3.Row
-    try:
-        return [dict(row) for row in connection.execute("SELECT * FROM audit ORDER BY seq")]
-    finally:
-        connection.row_factory = None
+def records(connection: RawConnection) -> list[dict[str, Any]]:
+    return connection.execute("SELECT * FROM audit ORDER BY seq").mappings()
 
 
-def rechain(connection: sqlite3.Connection, from_seq: int) -> None:
+def rechain(connection: RawConnection, from_seq: int) -> None:
     """Recompute prev_hash and hash from `from_seq` to the end, as vicman would have written them."""
     previous = GENESIS
     for record in records(connection):
@@ -141,7 +126,7 @@ def rechain(connection: sqlite3.Connection, from_seq: int) -> None:
         previous = digest
 
 
-def entry_record(connection: sqlite3.Connection, object_type: str, object_id: int) -> int:
+def entry_record(connection: RawConnection, object_type: str, object_id: int) -> int:
     (seq,) = connection.execute(
         "SELECT seq FROM audit WHERE object_type = ? AND object_id = ? AND entry_hash IS NOT NULL",
         (object_type, str(object_id)),
@@ -149,7 +134,7 @@ def entry_record(connection: sqlite3.Connection, object_type: str, object_id: in
     return int(seq)
 
 
-def head_seq(connection: sqlite3.Connection) -> int:
+def head_seq(connection: RawConnection) -> int:
     return int(connection.execute("SELECT max(seq) FROM audit").fetchone()[0])
 
 
@@ -169,7 +154,7 @@ def test_an_untouched_populated_database_verifies(vctx: Any, db: Path) -> None:
     seen: list[tuple[str, int, int]] = []
     report = audit_verify.verify(vctx, progress=lambda stage, done, total: seen.append((stage, done, total)))
 
-    with sqlite3.connect(db) as connection:
+    with raw_connection(db) as connection:
         count, last_seq, last_hash = connection.execute(
             "SELECT count(*), max(seq), (SELECT hash FROM audit ORDER BY seq DESC LIMIT 1) FROM audit"
         ).fetchone()
@@ -214,10 +199,10 @@ def test_a_demo_database_verifies(db_path: Path) -> None:
     [
         ("contact_entry", "contact", "contact entry", 2, "note = 'No one at home'"),
         ("contact_entry", "contact", "contact entry", 1, "at = '2026-11-16 11:00:00.000000'"),
-        ("contact_entry", "contact", "contact entry", 3, "retracted = 1"),
+        ("contact_entry", "contact", "contact entry", 3, "retracted = TRUE"),
         ("event", "event", "event", 1, "type = 'charge'"),
         ("referral", "referral", "referral", 2, "consent = 'declined'"),
-        ("needs_assessment", "needs_assessment", "needs assessment", 1, "fear_or_distress = 0"),
+        ("needs_assessment", "needs_assessment", "needs assessment", 1, "fear_or_distress = FALSE"),
     ],
 )
 def test_a_changed_entry_is_named(
@@ -239,9 +224,9 @@ def test_a_contact_entry_inserted_without_an_audit_record_is_named(vctx: Any, db
         cursor = connection.execute(
             "INSERT INTO contact_entry (link_id, at, method, outcome, note, recorded_at, recorded_by, retracted) "
             "VALUES (1, '2026-11-20 10:00:00.000000', 'phone', 'informed', 'Backdated call', "
-            "'2026-11-20 10:05:00.000000', 'pc-test', 0)"
+            "'2026-11-20 10:05:00.000000', 'pc-test', FALSE) RETURNING id"
         )
-        new_id = cursor.lastrowid
+        (new_id,) = cursor.fetchone()
 
     report = audit_verify.verify(vctx)
 
@@ -280,7 +265,8 @@ def test_a_second_record_claiming_an_entry_is_caught(vctx: Any, db: Path) -> Non
     with attacker(db) as connection:
         original = next(r for r in records(connection) if (r["object_type"], r["object_id"]) == ("contact", "1"))
         last = head_seq(connection)
-        forged = {**original, "id": None, "seq": last + 1, "ts": "2026-11-26 09:00:00.000000"}
+        forged = {**original, "seq": last + 1, "ts": "2026-11-26 09:00:00.000000"}
+        del forged["id"]  # the database numbers it
         columns = ", ".join(forged)
         connection.execute(
             f"INSERT INTO audit ({columns}) VALUES ({', '.join('?' * len(forged))})", tuple(forged.values())
@@ -495,6 +481,8 @@ def test_the_fast_entry_digest_is_the_reference_digest(as_stored: bool) -> None:
         assert audit_verify._raw_entry_digest(plan, read) == entry_digest(table, values)
 
 
+@pytest.mark.sqlite_only(reason="other text forms of an instant or a boolean exist only in SQLite's dynamically "
+                         "typed columns; PostgreSQL's timestamptz and boolean columns hold one form")
 def test_a_value_the_shortcut_does_not_know_goes_to_the_typed_reference(vctx: Any, db: Path) -> None:
     """An instant stored in another text form (as an older writer might) is the same instant: still verifies."""
     with attacker(db) as connection:
@@ -509,13 +497,13 @@ def test_a_value_the_shortcut_does_not_know_goes_to_the_typed_reference(vctx: An
 
 
 def test_taking_a_checkpoint_returns_the_head_and_is_audited(vctx: Any, db: Path) -> None:
-    with sqlite3.connect(db) as connection:
+    with raw_connection(db) as connection:
         seq, digest = connection.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
 
     taken = audit_verify.checkpoint(vctx)
 
     assert (taken.seq, taken.hash) == (seq, digest) and taken.at == vctx.now()
-    with sqlite3.connect(db) as connection:
+    with raw_connection(db) as connection:
         logged = connection.execute(
             "SELECT seq, action, object_type, object_id, detail, actor FROM audit ORDER BY seq DESC LIMIT 1"
         ).fetchone()
@@ -583,7 +571,7 @@ def test_an_officer_may_neither_verify_nor_checkpoint_and_the_refusals_are_audit
         audit_verify.verify(vctx)
     with pytest.raises(NotPermitted):
         audit_verify.checkpoint(vctx)
-    with sqlite3.connect(db) as connection:
+    with raw_connection(db) as connection:
         denials = connection.execute(
             "SELECT actor, object_type, detail FROM audit WHERE action = 'authz-deny' ORDER BY seq"
         ).fetchall()

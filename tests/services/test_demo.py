@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -65,13 +66,13 @@ ONS_2021 = {
 DRAMA_PHONE = re.compile(r"^(07700 900\d{3}|01632 960\d{3}|01(13|14|15|16|17|18|21|31|41|51|61) 496 0\d{3})$")
 
 
-def _context(path: Path, now: datetime = NOW) -> ServiceContext:
+def _context(path: Any, now: datetime = NOW) -> ServiceContext:
     return open_context(str(path), actor=Actor("demo-test", "test-host", unrestricted=True), clock=lambda: now)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServiceContext, DemoSummary]]:
-    ctx = _context(tmp_path_factory.mktemp("demo") / "demo.sqlite3")
+def demo(backend: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServiceContext, DemoSummary]]:
+    ctx = _context(backend.new_database(tmp_path_factory.mktemp("demo") / "demo.sqlite3"))
     summary = make_demo(ctx, crimes=CRIMES, seed=2006)
     yield ctx, summary
     ctx.close()
@@ -125,8 +126,8 @@ def test_every_status_appears_as_of_today(demo: tuple[ServiceContext, DemoSummar
         datetime(2026, 7, 15, 23, 30, tzinfo=UTC),  # just after midnight in London (BST): today is the 16th
     ],
 )
-def test_due_today_and_next_working_day_whatever_the_day(tmp_path: Path, now: datetime) -> None:
-    ctx = _context(tmp_path / "demo.sqlite3", now)
+def test_due_today_and_next_working_day_whatever_the_day(new_database: Any, now: datetime) -> None:
+    ctx = _context(new_database("demo.sqlite3"), now)
     try:
         summary = make_demo(ctx, crimes=60, seed=5)
         statuses = _statuses(ctx, local_date(now))
@@ -380,14 +381,14 @@ def _fingerprint(ctx: ServiceContext) -> str:
     return digest.hexdigest()
 
 
-def test_same_seed_same_day_same_data(tmp_path: Path) -> None:
+def test_same_seed_same_day_same_data(new_database: Any) -> None:
     results = []
     for name, seed, now in (
         ("a", 31, NOW),
         ("b", 31, NOW.replace(hour=20, minute=15)),  # the same day, later: the same force
         ("c", 32, NOW),
     ):
-        ctx = _context(tmp_path / f"{name}.sqlite3", now)
+        ctx = _context(new_database(f"{name}.sqlite3"), now)
         try:
             results.append((make_demo(ctx, crimes=120, seed=seed), _fingerprint(ctx)))
         finally:
@@ -405,8 +406,8 @@ def test_refuses_a_database_that_already_has_crimes(demo: tuple[ServiceContext, 
     assert _count(ctx, select(func.count()).select_from(CrimeRow)) == summary.crimes
 
 
-def test_rejects_a_size_of_nothing(tmp_path: Path) -> None:
-    ctx = _context(tmp_path / "demo.sqlite3")
+def test_rejects_a_size_of_nothing(new_database: Any) -> None:
+    ctx = _context(new_database("demo.sqlite3"))
     try:
         with pytest.raises(InvalidInput):
             make_demo(ctx, crimes=0)
@@ -417,8 +418,8 @@ def test_rejects_a_size_of_nothing(tmp_path: Path) -> None:
 # --- from the command line -------------------------------------------------------------------------
 
 
-def test_demo_command(tmp_path: Path) -> None:
-    db = tmp_path / "cli.sqlite3"
+def test_demo_command(new_database: Any) -> None:
+    db = new_database("cli.sqlite3")
     env = {**os.environ, "VICMAN_USER": "demo-test"}
     done = subprocess.run(
         [sys.executable, "-m", "vicman", "--db", str(db), "demo", "--crimes", "200"],

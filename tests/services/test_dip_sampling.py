@@ -18,7 +18,6 @@ P200 in South):
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -28,7 +27,16 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import FIXED_NOW, copy_database, crime_row, open_test_context, write_csv
+from tests.conftest import (
+    FIXED_NOW,
+    copy_database,
+    crime_row,
+    open_test_context,
+    query_database,
+    refusal,
+    tamper_database,
+    write_csv,
+)
 from vicman.services import dip_sampling, entries, importing
 from vicman.services.context import Actor
 from vicman.services.demo import make_demo
@@ -71,15 +79,9 @@ def officer_id(ctx: Any, staff_no: str) -> int:
 
 
 def audit_rows(db_path: Path, action: str | None = None) -> list[tuple[Any, ...]]:
-    connection = sqlite3.connect(db_path)
-    try:
-        sql = "SELECT seq, action, object_type, object_id, detail, hash FROM audit"
-        rows = connection.execute(
-            sql + (" WHERE action = ?" if action else "") + " ORDER BY seq", (action,) if action else ()
-        )
-        return rows.fetchall()
-    finally:
-        connection.close()
+    sql = "SELECT seq, action, object_type, object_id, detail, hash FROM audit"
+    return query_database(db_path, sql + (" WHERE action = ?" if action else "") + " ORDER BY seq",
+                          *((action,) if action else ()))
 
 
 # --- the synthetic force ------------------------------------------------------------------------
@@ -224,13 +226,7 @@ def test_a_sampled_entry_is_pinned_a_correction_shows_and_tampering_shows(demo, 
 
     demo.clock = lambda: LATER
     correction = entries.correct_entry(demo, "contact", items[0].entry_id, "Recorded as email in error", method="visit")
-    connection = sqlite3.connect(db_path)
-    try:
-        connection.execute("DROP TRIGGER contact_entry_no_update")
-        connection.execute("UPDATE contact_entry SET note = 'Nothing to add.' WHERE id = ?", (items[1].entry_id,))
-        connection.commit()
-    finally:
-        connection.close()
+    tamper_database(db_path, "UPDATE contact_entry SET note = 'Nothing to add.' WHERE id = ?", items[1].entry_id)
 
     after = dip_sampling.sample_items(demo, sample.id)
     assert after[0].corrected_by is not None
@@ -483,14 +479,8 @@ def test_reviews_are_append_only_and_the_latest_stands(world, sampled, db_path):
     assert [(r.id, r.superseded_by) for r in history] == [(first.id, second.id), (second.id, None)]
     assert history[0].comments == "Note too brief." and history[0].contact_accurate == "no"
 
-    connection = sqlite3.connect(db_path)
-    try:
-        with pytest.raises(sqlite3.DatabaseError):
-            connection.execute("UPDATE dip_sample_review SET verdict = 'compliant' WHERE id = ?", (first.id,))
-        with pytest.raises(sqlite3.DatabaseError):
-            connection.execute("DELETE FROM dip_sample_review WHERE id = ?", (first.id,))
-    finally:
-        connection.close()
+    assert refusal(db_path, "UPDATE dip_sample_review SET verdict = 'compliant' WHERE id = ?", first.id)
+    assert refusal(db_path, "DELETE FROM dip_sample_review WHERE id = ?", first.id)
 
 
 @pytest.mark.parametrize(("answer", "field"), [("maybe", "vps_offered"), ("Y", "duties_on_time")])

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from tests.conftest import table_counts
 from vicman.services import entries, importing, queries
 from vicman.services.context import ServiceContext
 
@@ -309,7 +310,7 @@ def test_injection_like_strings_are_stored_verbatim_and_never_executed(ctx, make
     importing.import_crimes(ctx, path)
     assert db_query("SELECT name, address FROM person") == [(value, value)]
     assert db_query("SELECT offence FROM crime") == [(value,)]
-    tables = {name for (name,) in db_query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = set(table_counts(ctx.db.url))
     assert {"crime", "person", "crime_person", "officer", "obligation", "audit"} <= tables
     assert db_query("SELECT COUNT(*) FROM person") == [(1,)]
 
@@ -356,7 +357,7 @@ def test_a_20000_row_file_imports_completely(ctx, tmp_path, db_query):
     # Every victim: one referral and one first update.
     assert db_query("SELECT rule, COUNT(*) FROM obligation GROUP BY rule ORDER BY rule") == [
         ("update", 20_000), ("vs_referral", 20_000)]
-    assert db_query("SELECT COUNT(*) FROM obligation WHERE enhanced = 1") == [(2 * 2_000,)]
+    assert db_query("SELECT COUNT(*) FROM obligation WHERE enhanced = TRUE") == [(2 * 2_000,)]
     assert db_query("SELECT name, phone FROM person WHERE ref = 'V019999'") == [
         ("Victim 19999 Surname17", "07700 019999")]
 

@@ -139,10 +139,9 @@ def test_editing_date_of_birth_rederives_enhanced_entitlement(case) -> None:
 def test_new_entries_are_append_only_in_the_database(case) -> None:
     casework.record_needs_assessment(case, "CR-1001", "V-1", needs="Large print letters")
     casework.agree_contract(case, "CR-1001", "V-1", every_months=2)
-    with case.db.engine.connect() as connection:
-        for table in ("needs_assessment", "contact_contract"):
-            with pytest.raises(Exception, match="append-only"):
-                connection.execute(text(f"DELETE FROM {table}"))
+    for table in ("needs_assessment", "contact_contract"):
+        with case.db.engine.connect() as connection, pytest.raises(Exception, match="append-only"):
+            connection.execute(text(f"DELETE FROM {table}"))
 
 
 def test_minimum_standards_and_the_officers_own_figures(case) -> None:

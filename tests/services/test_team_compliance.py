@@ -25,7 +25,6 @@ month after it, and each next update a month after the contact (or waiver) that 
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -34,7 +33,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import copy_database, crime_row, open_test_context, write_csv
+from tests.conftest import connect_database, copy_database, crime_row, open_test_context, write_csv
 from vicman.services import dip_sampling, entries, importing, team_compliance
 from vicman.services.context import Actor
 from vicman.services.demo import make_demo
@@ -227,7 +226,7 @@ def test_only_supervisors_see_compliance_and_it_is_audited(world, db_path):
     world.actor = Actor(user="sgt-smith", workstation="test-host", roles=frozenset({"supervisor"}))
     team_compliance.team_compliance(world, "division", "North", *PERIOD)
     team_compliance.officer_duties(world, "P100", *PERIOD)
-    connection = sqlite3.connect(db_path)
+    connection = connect_database(db_path)
     try:
         rows = connection.execute(
             "SELECT actor, action, object_type, object_id FROM audit "
@@ -259,7 +258,7 @@ def demo(db_path: Path) -> Iterator[Any]:
 def test_the_numbers_agree_with_the_obligations_table(demo, db_path):
     start, end = date(2026, 6, 1), date(2026, 11, 30)
     today = demo.today()
-    connection = sqlite3.connect(db_path)
+    connection = connect_database(db_path)
     try:
         duties = connection.execute(
             "SELECT o.staff_no, d.state, d.late, d.due, o.division FROM obligation d JOIN officer o ON o.id = d.oic_id "

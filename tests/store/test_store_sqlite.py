@@ -16,6 +16,10 @@ from sqlalchemy import text
 from vicman.store import Database, DatabaseTooNew, StoreError, migrate
 from vicman.store.tables import Base
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="the SQLite store itself: pragmas, WAL, the file, its copies and backups before migrating"
+)
+
 # `vicman.store.migrate` is also the name of a function re-exported by vicman.store; get the module itself.
 store_migrate = importlib.import_module("vicman.store.migrate")
 

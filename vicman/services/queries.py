@@ -136,6 +136,11 @@ def _view(duty: Obligation, as_of: date, titles: dict[str, str]) -> ObligationVi
 # --- worklists ----------------------------------------------------------------------------------
 
 
+DUTY_ORDER = (ObligationRow.due, CrimeRow.ref, PersonRow.ref, ObligationRow.id)
+"""Soonest due first; ties by crime and victim, not by row id alone: duties are rebuilt when facts change,
+and the new ids depend on the back end (SQLite reuses freed ids, PostgreSQL's sequences never do)."""
+
+
 def _duty_query() -> Select[Any]:
     last_contact = (
         select(type_coerce(func.max(ContactEntryRow.at), UTCDateTime))
@@ -276,7 +281,7 @@ def bureau_queue(
     counted = _count_query(wanted, until, as_of, conditions)
     with ctx.db.read() as session:
         total, overdue = session.execute(counted).one()
-        page = query.order_by(ObligationRow.due, ObligationRow.id).limit(limit).offset(offset)
+        page = query.order_by(*DUTY_ORDER).limit(limit).offset(offset)
         rows = _duty_rows(ctx, session, page, as_of)
     audit.consulted(ctx, "bureau_queue", wanted.division or "all", {"filter": str(wanted), "rows": len(rows)})
     return DutyPage(rows, total or 0, overdue or 0, (total or 0) - (overdue or 0))
@@ -303,7 +308,7 @@ def overdue_worklist(
     query = (
         _duty_query()
         .where(ObligationRow.division == division, ObligationRow.due <= until)
-        .order_by(ObligationRow.due, ObligationRow.id)
+        .order_by(*DUTY_ORDER)
         .limit(limit)
         .offset(offset)
     )
@@ -324,7 +329,7 @@ def officer_worklist(ctx: ServiceContext, staff_no: str, as_of: date | None = No
         query = (
             _duty_query()
             .where(ObligationRow.oic_id == officer_id)
-            .order_by(ObligationRow.due, ObligationRow.id)
+            .order_by(*DUTY_ORDER)
             .limit(limit)
         )
         rows = _duty_rows(ctx, session, query, as_of)
