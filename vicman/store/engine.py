@@ -23,6 +23,11 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 """How long a write waits for another program's write lock before it gives up with "busy" (RELIABILITY F4)."""
 BUSY_TIMEOUT_VARIABLE = "VICMAN_SQLITE_BUSY_TIMEOUT_MS"
 """Overrides SQLITE_BUSY_TIMEOUT_MS (milliseconds), e.g. longer on a slow shared disk or shorter in tests."""
+POSTGRES_WRITER_WAIT_MS = 30_000
+"""How long a PostgreSQL write waits for its turn (writers go one at a time, see `_one_writer_at_a_time`)
+before it gives up with "busy". Longer than SQLite's: many desktops share the server, and an import holds
+the turn for its whole transaction."""
+WRITER_WAIT_VARIABLE = "VICMAN_PG_WRITER_WAIT_MS"
 
 
 def resolve_url(db: str | None) -> str:
@@ -47,11 +52,20 @@ def describe_url(url: str) -> str:
 
 def sqlite_busy_timeout_ms() -> int:
     """SQLITE_BUSY_TIMEOUT_MS, or the whole number of milliseconds in $VICMAN_SQLITE_BUSY_TIMEOUT_MS."""
-    value = os.environ.get(BUSY_TIMEOUT_VARIABLE, "").strip()
+    return _milliseconds(BUSY_TIMEOUT_VARIABLE, SQLITE_BUSY_TIMEOUT_MS)
+
+
+def postgres_writer_wait_ms() -> int:
+    """POSTGRES_WRITER_WAIT_MS, or the whole number of milliseconds in $VICMAN_PG_WRITER_WAIT_MS."""
+    return _milliseconds(WRITER_WAIT_VARIABLE, POSTGRES_WRITER_WAIT_MS)
+
+
+def _milliseconds(variable: str, default: int) -> int:
+    value = os.environ.get(variable, "").strip()
     if not value:
-        return SQLITE_BUSY_TIMEOUT_MS
+        return default
     if not value.isdigit():
-        raise StoreUnavailable(f"{BUSY_TIMEOUT_VARIABLE} must be a whole number of milliseconds, not {value!r}.")
+        raise StoreUnavailable(f"{variable} must be a whole number of milliseconds, not {value!r}.")
     return int(value)
 
 
@@ -114,7 +128,7 @@ def make_engine(url: str, *, busy_timeout_ms: int | None = None) -> Engine:
         return engine
     engine = create_engine(url, pool_pre_ping=True)
     if parsed.get_backend_name() == "postgresql":
-        event.listen(engine, "begin", _one_writer_at_a_time)
+        event.listen(engine, "begin", _one_writer_at_a_time(postgres_writer_wait_ms()))
     return engine
 
 
@@ -122,11 +136,17 @@ def _disable_pysqlite_transactions(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
-def _one_writer_at_a_time(connection: Any) -> None:
+def _one_writer_at_a_time(wait_ms: int) -> Callable[[Any], None]:
     """PostgreSQL's `BEGIN IMMEDIATE`: a write transaction first queues on the audit chain's advisory lock
-    (held to its end), so writers run one at a time as on SQLite. See `vicman.services.concurrency`."""
-    if not connection.get_execution_options().get("vicman_read", False):
-        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(ADVISORY_LOCK_KEY)})")
+    (held to its end), so writers run one at a time as on SQLite. See `vicman.services.concurrency`.
+    The wait is bounded (`lock_timeout`): past it the write fails as "busy" and nothing is saved."""
+
+    def take_the_turn(connection: Any) -> None:
+        if not connection.get_execution_options().get("vicman_read", False):
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(wait_ms)}")
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(ADVISORY_LOCK_KEY)})")
+
+    return take_the_turn
 
 
 def _begin_immediate(connection: Any) -> None:
@@ -254,7 +274,7 @@ def explain_operational_error(exc: DBAPIError) -> str:
             "Cannot reach the database server: the connection was refused or cut off, so this was not done. "
             "Try again in a moment; if it keeps happening, ask your system administrator whether the server is up."
         )
-    if "locked" in text or "busy" in text:
+    if "locked" in text or "busy" in text or "lock timeout" in lowered:
         return (
             "The database is busy: another program has been writing to it for too long, so nothing was saved. "
             "Try again in a moment."
