@@ -195,6 +195,9 @@ class ObligationRow(Base):
         UniqueConstraint("link_id", "key"),
         Index("ix_obligation_division_state_due", "division", "state", "due"),
         Index("ix_obligation_oic_state_due", "oic_id", "state", "due"),
+        # Reports count a period's duties by due date: these cover the whole count, so it never reads the rows.
+        Index("ix_obligation_division_due_report", "division", "due", "rule", "state", "late", "oic_id"),
+        Index("ix_obligation_oic_due_report", "oic_id", "due", "rule", "state", "late"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
