@@ -273,13 +273,15 @@ def compliance_report(
     with ctx.db.read() as session:
         resolved = _resolve(session, scope)
         where = [*resolved.duties(), *_in_period(period_from, period_to)]
-        # One pass over the period's duties, grouped by rule, due date and the next level down (the officer
-        # in the case, for teams and officers): reading each duty once is what costs, not the groups.
+        # Two passes over the covering index rather than one grouped by rule, day and group together: that
+        # one returns nearly a group per duty (a division-year: 122,325 groups of 182,306 duties) to tally
+        # in Python, where these return a few thousand rows and a few hundred.
         below: Any = {"division": ObligationRow.division, "rule": ObligationRow.rule}.get(
             resolved.group_level, ObligationRow.oic_id
         )
-        keys = [ObligationRow.rule, ObligationRow.due, below]
-        counted = session.execute(select(*keys, *_tally_columns(today)).where(*where).group_by(*keys)).all()
+        by_day = [ObligationRow.rule, ObligationRow.due]
+        counted = session.execute(select(*by_day, *_tally_columns(today)).where(*where).group_by(*by_day)).all()
+        grouped = session.execute(select(below, *_tally_columns(today)).where(*where).group_by(below)).all()
         reasons = session.execute(
             select(ObligationRow.rule, ObligationRow.waiver_reason, func.count(ObligationRow.id))
             .where(*where, ObligationRow.state == "waived")
@@ -289,11 +291,12 @@ def compliance_report(
         days: dict[date, _Tally] = defaultdict(_Tally)
         raw_groups: dict[Any, _Tally] = defaultdict(_Tally)
         total = _Tally()
-        for rule, due, group, *counts in counted:
+        for rule, due, *counts in counted:
             rules[rule].add(counts)
             days[bucket_start(due, trend_bucket)].add(counts)
-            raw_groups[group].add(counts)
             total.add(counts)
+        for group, *counts in grouped:
+            raw_groups[group].add(counts)
         by_group = _by_group(session, resolved, raw_groups, titles)
     reasons_by_rule: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     all_reasons: dict[str, int] = defaultdict(int)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 
@@ -390,11 +390,15 @@ def list_settings(ctx: ServiceContext) -> list[Setting]:
     """Every setting, in declaration order, then a bureau mailbox for every division (set or not)."""
     permissions.require(ctx, permissions.READ_SETTINGS, object_type=SETTING, object_id="*")
     with ctx.db.read() as session:
-        found = [_describe(session, spec, ctx.db.url) for spec in SPECS.values()]
-        stored = {row.key for row in session.scalars(
-            select(SettingRow).where(SettingRow.key.startswith(BUREAU_MAILBOX, autoescape=True)))}
-        keys = sorted(stored | {BUREAU_MAILBOX + d for d in divisions_in(session)}, key=str.casefold)
-        found.extend(_describe(session, spec_for(key), ctx.db.url) for key in keys)
+        return _settings_in(session, ctx.db.url)
+
+
+def _settings_in(session: Session, db_url: str) -> list[Setting]:
+    found = [_describe(session, spec, db_url) for spec in SPECS.values()]
+    stored = {row.key for row in session.scalars(
+        select(SettingRow).where(SettingRow.key.startswith(BUREAU_MAILBOX, autoescape=True)))}
+    keys = sorted(stored | {BUREAU_MAILBOX + d for d in divisions_in(session)}, key=str.casefold)
+    found.extend(_describe(session, spec_for(key), db_url) for key in keys)
     return found
 
 
@@ -415,32 +419,60 @@ def set_setting(ctx: ServiceContext, key: str, value: str, *, expected: str | ob
     spec = spec_for(key)
     if spec.secret:
         return _set_password(ctx, spec, value)
-    text = value.strip()
     with ctx.db.transaction() as session:
-        if key.startswith(BUREAU_MAILBOX):
-            key = _canonical_mailbox_key(session, key)
-            spec = spec_for(key)
-        new = spec.check(key, text) if text else None
-        row = session.get(SettingRow, key)
-        before = row.value if row is not None else None
-        if expected is not UNCHECKED and before != expected:
-            last = concurrency.last_audited(session, SETTING, key, [audit.ADMIN])
-            by, at = (last.actor, last.ts) if last is not None else ("someone else", None)
-            raise concurrency.EditConflict(
-                f"The setting {key}",
-                [concurrency.Change(key, expected if isinstance(expected, str) else None, before, by, at)],
-                "Check their change, then save again if yours is still needed.",
-            )
-        if before != new:
-            if new is None:
-                session.delete(row)
-            elif row is None:
-                session.add(SettingRow(key=key, value=new))
-            else:
-                row.value = new
-            audit.record(ctx, session, audit.ADMIN, SETTING, key, {"from": before, "to": new})
-            session.flush()
-        return _describe(session, spec, ctx.db.url)
+        return _apply_setting(ctx, session, key, value, expected)
+
+
+def set_settings(
+    ctx: ServiceContext, changes: Sequence[tuple[str, str]], expected: Mapping[str, str | None] | None = None
+) -> list[Setting]:
+    """Set several keys at once, as `set_setting` does one: all of them in one transaction, so a wrong value
+    or a conflict on any key saves none. `expected` holds the stored values the form showed, by key (keys
+    not in it are not checked). The password, kept in the keyring rather than the database, is stored last,
+    only once the others are saved. Returns every setting afterwards."""
+    for key, _ in changes:
+        permissions.require(ctx, permissions.CHANGE_SETTINGS, object_type=SETTING, object_id=key)
+    expected = expected or {}
+    secret = [(key, value) for key, value in changes if spec_for(key).secret]
+    with ctx.db.transaction() as session:
+        for key, value in changes:
+            if not spec_for(key).secret:
+                _apply_setting(ctx, session, key, value, expected[key] if key in expected else UNCHECKED)
+    for key, value in secret:
+        _set_password(ctx, spec_for(key), value)
+    with ctx.db.read() as session:
+        return _settings_in(session, ctx.db.url)
+
+
+def _apply_setting(
+    ctx: ServiceContext, session: Session, key: str, value: str, expected: str | object | None
+) -> Setting:
+    spec = spec_for(key)
+    text = value.strip()
+    if key.startswith(BUREAU_MAILBOX):
+        key = _canonical_mailbox_key(session, key)
+        spec = spec_for(key)
+    new = spec.check(key, text) if text else None
+    row = session.get(SettingRow, key)
+    before = row.value if row is not None else None
+    if expected is not UNCHECKED and before != expected:
+        last = concurrency.last_audited(session, SETTING, key, [audit.ADMIN])
+        by, at = (last.actor, last.ts) if last is not None else ("someone else", None)
+        raise concurrency.EditConflict(
+            f"The setting {key}",
+            [concurrency.Change(key, expected if isinstance(expected, str) else None, before, by, at)],
+            "Check their change, then save again if yours is still needed.",
+        )
+    if before != new:
+        if new is None:
+            session.delete(row)
+        elif row is None:
+            session.add(SettingRow(key=key, value=new))
+        else:
+            row.value = new
+        audit.record(ctx, session, audit.ADMIN, SETTING, key, {"from": before, "to": new})
+        session.flush()
+    return _describe(session, spec, ctx.db.url)
 
 
 def _set_password(ctx: ServiceContext, spec: Spec, value: str) -> Setting:

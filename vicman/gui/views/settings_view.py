@@ -46,21 +46,13 @@ MAILBOX = settings.BUREAU_MAILBOX
 def save_settings(
     ctx: ServiceContext, changes: Sequence[tuple[str, str]], expected: Mapping[str, str | None] | None = None
 ) -> list[settings.Setting]:
-    """Check every change first (nothing is saved if one is wrong), then save each; the settings after.
-
-    `expected`: the stored values the form was filled from; a setting someone else has changed since is
-    refused (`EditConflict`) rather than overwritten.
-    """
+    """Check every change first, then save them all in one go (nothing is saved if one is wrong or someone
+    else changed one since the form was filled from `expected`); the settings after."""
     for key, value in changes:
         spec = settings.spec_for(key)
         if value.strip() and not spec.secret:
             spec.check(key, value)
-    for key, value in changes:
-        if expected is not None and key in expected:
-            settings.set_setting(ctx, key, value, expected=expected[key])
-        else:
-            settings.set_setting(ctx, key, value)
-    return settings.list_settings(ctx)
+    return settings.set_settings(ctx, changes, expected)
 
 
 class SettingsView(QWidget):
@@ -305,7 +297,9 @@ class SettingsView(QWidget):
         if generation != self._generation:
             return
         self.loading = self.saving = self.testing = False
-        self._show(self.error, f"{what} {describe_error(exc)}")
+        # A conflict says itself that nothing was saved.
+        said = describe_error(exc)
+        self._show(self.error, said if isinstance(exc, concurrency.EditConflict) else f"{what} {said}")
         self._set_enabled(bool(self.stored))
         if isinstance(exc, concurrency.EditConflict):
             # Someone else saved first: compare with theirs from now on, and keep what was typed here.
