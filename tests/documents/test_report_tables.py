@@ -4,6 +4,7 @@ tests/documents/report_samples.py)."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -114,3 +115,18 @@ def test_html_names_force_period_and_producer() -> None:
     text = report_tables.report_html(report_samples.compliance())
     for expected in ("Made-up Constabulary", "01/10/2026 to 30/11/2026", "26/11/2026 09:30", "sgt-kay", "&quot;"):
         assert expected in text
+
+
+def test_printed_p_values_read_as_the_verdicts_word_them() -> None:
+    sample = report_samples.satisfaction()
+    gap = sample.gaps[0]
+    worded = {0.00805: "<td class=\"num\">0.008</td>", 0.268: "<td class=\"num\">0.268</td>",
+              0.00002: "<td class=\"num\">&lt; 0.001</td>"}  # fmt: skip
+    for p_value, cell in worded.items():
+        report = dataclasses.replace(sample, gaps=(dataclasses.replace(gap, p_value=p_value),))
+        assert cell in report_tables.report_html(report)
+
+
+def test_a_satisfaction_report_does_not_claim_to_count_overdue_duties() -> None:
+    assert "Overdue counted as of" not in report_tables.report_html(report_samples.satisfaction())
+    assert "Overdue counted as of" in report_tables.report_html(report_samples.compliance())

@@ -67,6 +67,9 @@ def period_text(header: ReportHeader) -> str:
     return f"{header.period_from:%d/%m/%Y} to {header.period_to:%d/%m/%Y}"
 
 
+P_VALUE = "p-value"
+
+
 def header_rows(header: ReportHeader) -> list[tuple[str, str]]:
     """What the report is: force, title, scope, period, and when and by whom it was produced."""
     local = header.produced_at.astimezone(LONDON)
@@ -75,7 +78,7 @@ def header_rows(header: ReportHeader) -> list[tuple[str, str]]:
         ("Report", header.title),
         ("Scope", header.scope.label),
         ("Period", period_text(header)),
-        ("Overdue counted as of", f"{header.as_of:%d/%m/%Y}"),
+        *([("Overdue counted as of", f"{header.as_of:%d/%m/%Y}")] if header.kind != "satisfaction" else []),
         ("Produced", f"{local:%d/%m/%Y %H:%M} (UK time)"),
         ("Produced by", header.produced_by),
     ]
@@ -188,8 +191,8 @@ def _satisfaction(report: SatisfactionReport) -> list[Section]:
                 "Gap (points)",
                 "Gap 95% CI low",
                 "Gap 95% CI high",
-                "p-value",
-                "Significant (p < 0.05)",
+                P_VALUE,
+                "p < 0.05",
                 "Verdict",
             ),
             gaps,
@@ -352,12 +355,11 @@ def report_html(report: Report) -> str:
             parts.append("<tr>" + "".join(f"<th>{_e(section.header[i])}</th>" for i in shown) + "</tr>")
             for full in section.rows:
                 total = ' class="total"' if full and full[0] in ("all", "All") else ""
-                row = tuple(full[i] for i in shown)
                 cells = "".join(
-                    f'<td class="num">{_e(_html_cell(c))}</td>'
-                    if c is None or isinstance(c, int | float)
-                    else f"<td>{_e(_html_cell(c))}</td>"
-                    for c in row
+                    f'<td class="num">{_e(_html_cell(full[i], section.header[i]))}</td>'
+                    if full[i] is None or isinstance(full[i], int | float)
+                    else f"<td>{_e(_html_cell(full[i], section.header[i]))}</td>"
+                    for i in shown
                 )
                 parts.append(f"<tr{total}>{cells}</tr>")
             parts.append("</table>")
@@ -369,12 +371,14 @@ def report_html(report: Report) -> str:
     return "\n".join(parts)
 
 
-def _html_cell(cell: Cell) -> str:
+def _html_cell(cell: Cell, column: str = "") -> str:
     if cell is None:
         return "—"
+    if isinstance(cell, float) and column == P_VALUE:
+        # As the verdicts word it: three decimal places, and "< 0.001" below that.
+        return "< 0.001" if cell < 0.001 else f"{cell:.3f}"
     if isinstance(cell, float):
-        # Percentages to one decimal place; a small p-value to two significant figures (0.0081, 2.3e-05).
-        return f"{cell:.1f}" if abs(cell) >= 0.05 or cell == 0 else f"{cell:.2g}"
+        return f"{cell:.1f}"
     return str(cell)
 
 
