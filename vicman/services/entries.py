@@ -328,6 +328,47 @@ _COPIED = {
 }
 
 
+def correction_target(session: Session, table: Any, kind: str, entry_id: int) -> Any:
+    """The entry to correct: it exists and has not been corrected already (correct the newest instead)."""
+    original = session.get(table, entry_id)
+    if original is None:
+        raise NotFound(f"no {kind} entry {entry_id}")
+    newer = session.scalar(select(table.id).where(table.corrects_id == entry_id))
+    if newer is not None:
+        raise ServiceError(
+            f"{kind} entry {entry_id} has already been corrected by entry {newer}; correct that one instead"
+        )
+    return original
+
+
+def append_correction(
+    ctx: ServiceContext,
+    session: Session,
+    table: Any,
+    kind: str,
+    entry_id: int,
+    values: dict[str, Any],
+    fields: list[str],
+    retract: bool,
+    reason: str,
+) -> Any:
+    """Add the entry that corrects (or retracts) entry `entry_id`, with its audit record and digest."""
+    row = table(
+        **values,
+        corrects_id=entry_id,
+        retracted=retract,
+        correction_reason=reason,
+        recorded_at=ctx.now(),
+        recorded_by=ctx.actor.user,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        ctx, session, audit.ALTER, kind, row.id, {"corrects": entry_id, "retract": retract, "fields": fields}, entry=row
+    )
+    return row
+
+
 def correct_entry(
     ctx: ServiceContext, kind: str, entry_id: int, reason: str, *, retract: bool = False, **changes: Any
 ) -> Recorded:
@@ -356,34 +397,9 @@ def correct_entry(
         changes["type"] = _enum(EventType, changes["type"], "type").value
     _require_correction(ctx, kind, table, entry_id)
     with ctx.db.transaction() as session:
-        original = session.get(table, entry_id)
-        if original is None:
-            raise NotFound(f"no {kind} entry {entry_id}")
-        newer = session.scalar(select(table.id).where(table.corrects_id == entry_id))
-        if newer is not None:
-            raise ServiceError(
-                f"{kind} entry {entry_id} has already been corrected by entry {newer}; correct that one instead"
-            )
+        original = correction_target(session, table, kind, entry_id)
         values = {field: getattr(original, field) for field in _COPIED[kind]} | changes
-        row = table(
-            **values,
-            corrects_id=entry_id,
-            retracted=retract,
-            correction_reason=reason,
-            recorded_at=ctx.now(),
-            recorded_by=ctx.actor.user,
-        )
-        session.add(row)
-        session.flush()
-        audit.record(
-            ctx,
-            session,
-            audit.ALTER,
-            kind,
-            row.id,
-            {"corrects": entry_id, "retract": retract, "fields": sorted(changes)},
-            entry=row,
-        )
+        row = append_correction(ctx, session, table, kind, entry_id, values, sorted(changes), retract, reason)
         if kind == "event":
             crime = session.get(CrimeRow, original.crime_id)
             assert crime is not None

@@ -184,30 +184,6 @@ class SatisfactionReport:
 
 
 @dataclass(frozen=True, slots=True)
-class DutyBehind:
-    """One duty behind a number in a compliance or MoJ report (the dashboard's click-through); open it as
-    the victim's record (victim_ref, from crime_ref). Field names as `team_compliance.DutyRow`, plus the
-    officer in the case."""
-
-    obligation_id: int
-    crime_ref: str
-    victim_ref: str
-    victim_name: str
-    rule: str
-    key: str
-    title: str
-    due: date
-    status: str
-    """on_time, late, waived, overdue or open."""
-    status_label: str
-    met_at: datetime | None
-    waiver_reason: str | None
-    enhanced: bool
-    officer: str
-    """The officer in the case: "Name (staff number)", or "" when there is none."""
-
-
-@dataclass(frozen=True, slots=True)
 class ExportResult:
     path: str
     format: str

@@ -24,13 +24,12 @@ from vicman.rules.localtime import start_of_local_day
 from vicman.services import audit, permissions
 from vicman.services.context import ServiceContext
 from vicman.services.dip_sample_population import resolve_scope
-from vicman.services.dip_sample_views import DUTY_STATUSES, duty_status
+from vicman.services.dip_sample_views import DUTY_STATUSES
 from vicman.services.errors import InvalidInput
 from vicman.services.permissions import Target
 from vicman.services.report_types import (
     TREND_BUCKETS,
     ComplianceReport,
-    DutyBehind,
     DutyCounts,
     GroupCounts,
     MojMeasure,
@@ -40,6 +39,7 @@ from vicman.services.report_types import (
     TrendPoint,
     WaiverReasonCount,
 )
+from vicman.services.team_compliance import DutyRow, duty_row
 from vicman.store.tables import (
     ContactContractRow,
     ContactEntryRow,
@@ -280,8 +280,10 @@ def compliance_report(
             resolved.group_level, ObligationRow.oic_id
         )
         by_day = [ObligationRow.rule, ObligationRow.due]
-        counted = session.execute(select(*by_day, *_tally_columns(today)).where(*where).group_by(*by_day)).all()
-        grouped = session.execute(select(below, *_tally_columns(today)).where(*where).group_by(below)).all()
+        counted: list[Any] = list(
+            session.execute(select(*by_day, *_tally_columns(today)).where(*where).group_by(*by_day))
+        )
+        grouped: list[Any] = list(session.execute(select(below, *_tally_columns(today)).where(*where).group_by(below)))
         reasons = session.execute(
             select(ObligationRow.rule, ObligationRow.waiver_reason, func.count(ObligationRow.id))
             .where(*where, ObligationRow.state == "waived")
@@ -581,7 +583,7 @@ def duties_behind(
     bucket_start: date | None = None,
     trend_bucket: str = "month",
     limit: int = 500,
-) -> list[DutyBehind]:
+) -> list[DutyRow]:
     """The duties counted in one number of a compliance (or MoJ) report: those that fell due in the
     period within the scope, narrowed to one rule (or "all"), one status (on_time, late, waived,
     overdue, open; "met" for both kinds of met; None or "due" for all), one group of `by_group` (its
@@ -620,25 +622,8 @@ def duties_behind(
         )
         rows = []
         for duty, crime_ref, victim_ref, victim_name, oic_name, staff_no in session.execute(query):
-            found = duty_status(duty.state, duty.late, duty.due, today)
-            rows.append(
-                DutyBehind(
-                    obligation_id=duty.id,
-                    crime_ref=crime_ref,
-                    victim_ref=victim_ref,
-                    victim_name=victim_name,
-                    rule=duty.rule,
-                    key=duty.key,
-                    title=titles.get(duty.rule, duty.rule),
-                    due=duty.due,
-                    status=found,
-                    status_label=DUTY_STATUSES[found],
-                    met_at=duty.met_at,
-                    waiver_reason=duty.waiver_reason,
-                    enhanced=duty.enhanced,
-                    officer=f"{oic_name} ({staff_no})" if staff_no else "",
-                )
-            )
+            officer = f"{oic_name} ({staff_no})" if staff_no else ""
+            rows.append(duty_row(duty, crime_ref, victim_ref, victim_name, titles, today, officer))
     audit.consulted(
         ctx,
         "report",

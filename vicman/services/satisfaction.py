@@ -21,8 +21,8 @@ from vicman.rules import statistics
 from vicman.rules.localtime import LONDON, local_date, start_of_local_day, to_utc
 from vicman.services import audit, permissions, records
 from vicman.services.context import ServiceContext
-from vicman.services.entries import FUTURE_TOLERANCE, _check_note, _link
-from vicman.services.errors import InvalidInput, NotFound, ServiceError
+from vicman.services.entries import FUTURE_TOLERANCE, _check_note, _link, append_correction, correction_target
+from vicman.services.errors import InvalidInput
 from vicman.services.report_types import (
     GapTest,
     GroupSatisfaction,
@@ -264,14 +264,7 @@ def correct_survey(
         changes["at"] = _moment(ctx, changes["at"])
     _require_correction(ctx, survey_id)
     with ctx.db.transaction() as session:
-        original = session.get(SatisfactionSurveyRow, survey_id)
-        if original is None:
-            raise NotFound(f"no survey entry {survey_id}")
-        newer = session.scalar(select(SatisfactionSurveyRow.id).where(SatisfactionSurveyRow.corrects_id == survey_id))
-        if newer is not None:
-            raise ServiceError(
-                f"survey entry {survey_id} has already been corrected by entry {newer}; correct that one instead"
-            )
+        original = correction_target(session, SatisfactionSurveyRow, "survey", survey_id)
         values = {field: getattr(original, field) for field in _CORRECTABLE} | changes
         if not retract:
             values |= _check_scores({q: values[q] for q in QUESTIONS})
@@ -283,25 +276,9 @@ def correct_survey(
         ).one()
         if "at" in changes:
             _check_after_report(values["at"], reported_at, crime_ref)
-        row = SatisfactionSurveyRow(
-            link_id=original.link_id,
-            **values,
-            corrects_id=survey_id,
-            retracted=retract,
-            correction_reason=reason,
-            recorded_at=ctx.now(),
-            recorded_by=ctx.actor.user,
-        )
-        session.add(row)
-        session.flush()
-        audit.record(
-            ctx,
-            session,
-            audit.ALTER,
-            OBJECT_TYPE,
-            row.id,
-            {"corrects": survey_id, "retract": retract, "fields": sorted(changes)},
-            entry=row,
+        values["link_id"] = original.link_id
+        row = append_correction(
+            ctx, session, SatisfactionSurveyRow, OBJECT_TYPE, survey_id, values, sorted(changes), retract, reason
         )
         return SurveyRecorded(row.id, crime_ref, person_ref)
 

@@ -84,6 +84,32 @@ class DutyRow:
     met_at: datetime | None
     waiver_reason: str | None
     enhanced: bool
+    officer: str = ""
+    """The officer in the case, "Name (staff number)", where the list spans officers (reports); else ""."""
+
+
+def duty_row(
+    duty: ObligationRow, crime_ref: str, victim_ref: str, victim_name: str, titles: dict[str, str], today: date,
+    officer: str = "",
+) -> DutyRow:
+    """A stored duty as a drill-down row, its status as of `today`."""
+    found = duty_status(duty.state, duty.late, duty.due, today)
+    return DutyRow(
+        obligation_id=duty.id,
+        crime_ref=crime_ref,
+        victim_ref=victim_ref,
+        victim_name=victim_name,
+        rule=duty.rule,
+        key=duty.key,
+        title=titles.get(duty.rule, duty.rule),
+        due=duty.due,
+        status=found,
+        status_label=DUTY_STATUSES[found],
+        met_at=duty.met_at,
+        waiver_reason=duty.waiver_reason,
+        enhanced=duty.enhanced,
+        officer=officer,
+    )
 
 
 def _check_period(period_from: date, period_to: date) -> None:
@@ -258,24 +284,7 @@ def officer_duties(
     with ctx.db.read() as session:
         rows = []
         for duty, crime_ref, victim_ref, victim_name in session.execute(query):
-            found = duty_status(duty.state, duty.late, duty.due, today)
-            rows.append(
-                DutyRow(
-                    obligation_id=duty.id,
-                    crime_ref=crime_ref,
-                    victim_ref=victim_ref,
-                    victim_name=victim_name,
-                    rule=duty.rule,
-                    key=duty.key,
-                    title=titles.get(duty.rule, duty.rule),
-                    due=duty.due,
-                    status=found,
-                    status_label=DUTY_STATUSES[found],
-                    met_at=duty.met_at,
-                    waiver_reason=duty.waiver_reason,
-                    enhanced=duty.enhanced,
-                )
-            )
+            rows.append(duty_row(duty, crime_ref, victim_ref, victim_name, titles, today))
     audit.consulted(
         ctx,
         "compliance",
