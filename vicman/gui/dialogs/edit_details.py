@@ -178,6 +178,8 @@ class EditDetailsDialog(EntryDialog):
         self.method.setCurrentIndex(max(self.method.findData(record.preferred_method), 0))
         self.messages.setCurrentIndex(max(self.messages.findData(record.may_leave_messages), 0))
         self.safe_times.setText(record.safe_times or "")
+        for edit in (self.name, self.phone, self.email, self.language, self.ethnicity, self.safe_times):
+            edit.setCursorPosition(0)  # show a long value from its start, not its end
         self.safe_channel.setCurrentIndex(max(self.safe_channel.findData(record.safe_channel), 0))
 
     def apply_values(self, values: dict[str, Any]) -> None:
