@@ -184,6 +184,27 @@ def test_edit_details_records_the_safe_contact_channel(qtbot, window) -> None:
     again.reject()
 
 
+def test_ethnicity_suggests_the_census_groups_and_saves_the_chosen_one(qtbot, window) -> None:
+    view = open_record(qtbot, window, "V1001")
+    dialog = view.edit_details()
+    dialog.show()
+    dialog.activateWindow()
+    dialog.ethnicity.setFocus()  # the line edit takes the completer's choice while it has the focus
+    qtbot.waitUntil(dialog.ethnicity.hasFocus)
+    dialog.ethnicity.clear()
+    qtbot.keyClicks(dialog.ethnicity, "pakis")  # any case, matched anywhere in the label
+    popup = dialog.ethnicity.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    assert [popup.model().index(i, 0).data() for i in range(popup.model().rowCount())] == [
+        "Asian or Asian British: Pakistani"
+    ]
+    first = popup.model().index(0, 0)
+    qtbot.mouseClick(popup.viewport(), Qt.MouseButton.LeftButton, pos=popup.visualRect(first).center())
+    assert dialog.changes() == {"ethnicity": "Asian or Asian British: Pakistani"}
+    save(qtbot, view, dialog)
+    assert view.record.ethnicity == "Asian or Asian British: Pakistani"
+
+
 def test_needs_assessment_marking_fear_or_distress_makes_later_duties_enhanced(qtbot, window) -> None:
     view = open_record(qtbot, window, "V1001")
     assert view.header.badge.text() == "Standard rights"

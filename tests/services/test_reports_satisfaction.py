@@ -219,3 +219,13 @@ def test_ethnicity_aggregate_is_data() -> None:
     assert groups.aggregate(None) == groups.aggregate("Prefer not to say") == "Not recorded"
     text = (Path(__file__).resolve().parents[2] / "resources" / "ethnicity.toml").read_text(encoding="utf-8")
     assert "Home Office" in text and "never guessed" in text
+
+
+def test_every_census_group_the_record_suggests_falls_in_the_right_aggregate() -> None:
+    groups = satisfaction.ethnicity_groups()
+    assert len(groups.census_2021) == 20
+    for label in groups.census_2021:
+        expected = "White" if label.startswith("White:") else "Minority ethnic"
+        if label == "Prefer not to say":
+            expected = "Not recorded"
+        assert groups.aggregate(label) == expected, label

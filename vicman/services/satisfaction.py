@@ -69,6 +69,8 @@ OBJECT_TYPE = "satisfaction_survey"
 class EthnicityGroups:
     white: frozenset[str]
     not_recorded: frozenset[str]
+    census_2021: tuple[str, ...] = ()
+    """The standard labels, in the census's order: what the record's ethnicity field suggests."""
 
     def aggregate(self, recorded: str | None) -> str:
         """White, Minority ethnic or Not recorded, for an ethnic group as recorded."""
@@ -96,6 +98,7 @@ def ethnicity_groups() -> EthnicityGroups:
     return EthnicityGroups(
         white=frozenset(_key(label) for label in data.get("white", [])),
         not_recorded=frozenset(_key(label) for label in data.get("not_recorded", [])) | {""},
+        census_2021=tuple(data.get("census_2021", [])),
     )
 
 

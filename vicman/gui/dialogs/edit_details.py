@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QGridLayout,
     QHBoxLayout,
@@ -31,6 +32,7 @@ from vicman.gui.workers import Runner
 from vicman.services import casework, concurrency, records
 from vicman.services.context import ServiceContext
 from vicman.services.record_views import VictimRecord
+from vicman.services.satisfaction import ethnicity_groups
 
 NOT_RECORDED = "Not recorded"
 NOT_ASKED = "Not asked"
@@ -90,6 +92,11 @@ class EditDetailsDialog(EntryDialog):
         self.interpreter.setObjectName("interpreterCheck")
         self.interpreter.setAccessibleName("Needs an interpreter")
         self.ethnicity = self._line("ethnicityEdit", "Ethnicity (self-defined)")
+        self.ethnicity.setPlaceholderText("Type to choose a 2021 census group, or the victim's own words")
+        suggestions = QCompleter(list(ethnicity_groups().census_2021), self.ethnicity)
+        suggestions.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        suggestions.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.ethnicity.setCompleter(suggestions)
         self.method = QComboBox()
         self.method.setObjectName("methodCombo")
         self.method.setAccessibleName("Preferred contact method")
