@@ -541,7 +541,7 @@ def print_table(results: list[Result]) -> None:
         log(f"{r.operation:<58} {r.median:>10.1f} {r.p90:>9.1f}  {r.target:<17} {verdict:<6} {r.rate}")
 
 
-def _kept_results(out: Path, meta: dict[str, Any], measured: set[str]) -> list[dict[str, Any]]:
+def kept_results(out: Path, meta: dict[str, Any], measured: set[str]) -> list[dict[str, Any]]:
     """A run of some operations keeps the other operations' results from earlier runs on the same data."""
     try:
         earlier = json.loads(out.read_text())
@@ -631,7 +631,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = RESULTS / f"core-{scale_name(args.scale)}.json"
     run_at = datetime.now(UTC).isoformat(timespec="seconds")
     measured = [{**r.as_json(), "run_at": run_at} for r in results]
-    kept = _kept_results(out, meta, {r.operation for r in results}) if ops != ALL_OPS else []
+    kept = kept_results(out, meta, {r.operation for r in results}) if ops != ALL_OPS else []
     report = {
         "benchmark": "bench_core",
         "run_at": run_at,

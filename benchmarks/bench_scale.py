@@ -657,21 +657,6 @@ def markdown(pairs: list[Pair]) -> str:
     return "\n".join(lines)
 
 
-def _kept_results(out: Path, meta: dict[str, Any], measured: set[str]) -> list[dict[str, Any]]:
-    """Results of operations not measured this time, from an earlier run on the same data (`--ops`)."""
-    try:
-        earlier = json.loads(out.read_text())
-    except (OSError, ValueError):
-        return []
-    if earlier.get("data") != meta["data"]:
-        return []
-    return [
-        {**r, "run_at": r.get("run_at", earlier.get("run_at"))}
-        for r in earlier.get("results", [])
-        if r["operation"] not in measured
-    ]
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full force (default 1.0)")
@@ -724,7 +709,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         out = RESULTS / f"scale-{scale_name(args.scale)}-{backend}.json"
         run_at = datetime.now(UTC).isoformat(timespec="seconds")
         measured = [{**p.as_json(), "run_at": run_at} for p in pairs]
-        kept = _kept_results(out, meta, {p.operation for p in pairs})
+        kept = bench_core.kept_results(out, meta, {p.operation for p in pairs})
         report = {
             "benchmark": "bench_scale",
             "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
