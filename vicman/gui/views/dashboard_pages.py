@@ -62,9 +62,8 @@ from vicman.gui.models.report_table_models import (
     SatisfactionTableModel,
     percent,
 )
-from vicman.gui.models.sort_proxy import NativeSortProxyModel
 from vicman.gui.views.charts import DutyTypeChart, OverdueChart, TrendChart
-from vicman.gui.views.record_common import make_button
+from vicman.gui.views.supervision_common import duty_drill_down
 from vicman.gui.widgets import make_table
 from vicman.services.report_types import ComplianceReport, MojReport, SatisfactionReport
 
@@ -135,29 +134,19 @@ class CompliancePage(QWidget):
         enter.activated.connect(lambda: self._on_cell_clicked(self.table.currentIndex()))
 
         self.behind_model = BehindTableModel(self)
-        self.behind_proxy = NativeSortProxyModel(self)
-        self.behind_proxy.setSourceModel(self.behind_model)
-        self.behind = make_table("dashboardBehindTable", "The duties behind the number")
-        self.behind.setModel(self.behind_proxy)
-        self.behind.setSelectionMode(self.behind.SelectionMode.SingleSelection)
-        self.behind.sortByColumn(COL_B_DUE, Qt.SortOrder.AscendingOrder)
-        _widths(
-            self.behind,
+        self.behind, self.behind_proxy, self.open_button = duty_drill_down(
+            self,
+            self.behind_model,
+            "dashboardBehindTable",
+            "The duties behind the number",
             {COL_B_VICTIM: 170, COL_B_CRIME: 92, COL_B_DUTY: 190, COL_B_DUE: 80, COL_B_STATUS: 96, COL_B_MET: 110},
+            COL_B_DUE,
+            "openDashboardRecordButton",
+            self.open_selected_record,
+            self._update_buttons,
         )
-        self.behind.doubleClicked.connect(lambda _index: self.open_selected_record())
-        enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.behind, context=Qt.ShortcutContext.WidgetShortcut)
-        enter.activated.connect(self.open_selected_record)
-        self.behind.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.behind_title = _caption("dashboardBehindTitle")
         self.behind_title.setText("Click a bar, a point or a number to list the victims behind it.")
-        self.open_button = make_button(
-            "Op&en victim's record",
-            "openDashboardRecordButton",
-            "Open the selected victim's record",
-            "Open the record of the victim the selected duty is owed to (Enter)",
-        )
-        self.open_button.clicked.connect(self.open_selected_record)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)

@@ -10,10 +10,22 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import QAbstractItemModel, QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
-from vicman.gui.views.record_common import select_row
+from vicman.gui.models.sort_proxy import NativeSortProxyModel
+from vicman.gui.views.record_common import make_button, select_row
+from vicman.gui.widgets import make_table
 from vicman.services.context import Actor
 from vicman.services.people import OfficerView
 
@@ -36,6 +48,41 @@ def select_dto(table: QAbstractItemView, proxy: Any, wanted: Callable[[Any], boo
             select_row(table, row)
             return True
     return False
+
+
+def duty_drill_down(
+    owner: QWidget,
+    model: QAbstractItemModel,
+    name: str,
+    accessible: str,
+    widths: dict[int, int],
+    due_column: int,
+    button_name: str,
+    open_record: Callable[[], object],
+    selection_changed: Callable[[], object],
+) -> tuple[QTableView, NativeSortProxyModel, QPushButton]:
+    """The list of duties behind a number, soonest due first, whose victim's record opens with a double-click,
+    Enter or the button it comes with: the table, its sort proxy over `model`, and that button."""
+    proxy = NativeSortProxyModel(owner)
+    proxy.setSourceModel(model)
+    table = make_table(name, accessible)
+    table.setModel(proxy)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.sortByColumn(due_column, Qt.SortOrder.AscendingOrder)
+    for column, width in widths.items():
+        table.setColumnWidth(column, width)
+    table.doubleClicked.connect(lambda _index: open_record())
+    enter = QShortcut(QKeySequence(Qt.Key.Key_Return), table, context=Qt.ShortcutContext.WidgetShortcut)
+    enter.activated.connect(open_record)
+    table.selectionModel().selectionChanged.connect(lambda *_: selection_changed())
+    button = make_button(
+        "Op&en victim's record",
+        button_name,
+        "Open the selected victim's record",
+        "Open the record of the victim the selected duty is owed to (Enter)",
+    )
+    button.clicked.connect(open_record)
+    return table, proxy, button
 
 
 def last_month(today: date) -> tuple[date, date]:

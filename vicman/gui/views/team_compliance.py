@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from vicman.gui.dialogs.common import ERROR_STYLE, buddy, message_label
@@ -47,6 +46,7 @@ from vicman.gui.views.supervision_common import (
     PeriodEdit,
     ScopeChooser,
     current_dto,
+    duty_drill_down,
     last_month,
     select_dto,
     this_month,
@@ -152,34 +152,20 @@ class TeamComplianceView(QWidget):
         self.totals.setStyleSheet("QLabel { background: palette(alternate-base); padding: 6px; font-weight: bold; }")
 
         self.duties_model = OfficerDutyTableModel(self)
-        self.duties_proxy = NativeSortProxyModel(self)
-        self.duties_proxy.setSourceModel(self.duties_model)
-        self.duties = make_table("officerDutiesTable", "Duties of the selected officer")
-        self.duties.setModel(self.duties_proxy)
-        self.duties.setSelectionMode(self.duties.SelectionMode.SingleSelection)
-        self.duties.sortByColumn(COL_D_DUE, Qt.SortOrder.AscendingOrder)
-        for column, width in {
-            COL_D_VICTIM: 200,
-            COL_D_CRIME: 100,
-            COL_D_DUTY: 360,
-            COL_D_DUE: 90,
-            COL_D_STATUS: 110,
-        }.items():
-            self.duties.setColumnWidth(column, width)
-        self.duties.doubleClicked.connect(lambda _index: self.open_selected_record())
-        enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.duties, context=Qt.ShortcutContext.WidgetShortcut)
-        enter.activated.connect(self.open_selected_record)
-        self.duties.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.duties, self.duties_proxy, self.open_button = duty_drill_down(
+            self,
+            self.duties_model,
+            "officerDutiesTable",
+            "Duties of the selected officer",
+            {COL_D_VICTIM: 200, COL_D_CRIME: 100, COL_D_DUTY: 360, COL_D_DUE: 90, COL_D_STATUS: 110},
+            COL_D_DUE,
+            "openComplianceRecordButton",
+            self.open_selected_record,
+            self._update_buttons,
+        )
         self.duties_title = QLabel("Select an officer to see the duties behind the numbers.")
         self.duties_title.setObjectName("officerDutiesTitle")
         self.duties_title.setWordWrap(True)
-        self.open_button = make_button(
-            "Op&en victim's record",
-            "openComplianceRecordButton",
-            "Open the selected victim's record",
-            "Open the record of the victim the selected duty is owed to (Enter)",
-        )
-        self.open_button.clicked.connect(self.open_selected_record)
 
         top = QWidget()
         top_layout = QVBoxLayout(top)
